@@ -1,0 +1,1 @@
+"""People with meritorious services, social-protection beneficiaries, allowances and dossiers."""

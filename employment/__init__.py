@@ -1,0 +1,1 @@
+"""Employment-fund loans, job placements and border-labour passes."""

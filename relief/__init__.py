@@ -1,0 +1,1 @@
+"""Relief rounds and distributions, gifts and COVID-19 support."""

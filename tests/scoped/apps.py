@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScopedConfig(AppConfig):
+    name = "tests.scoped"
+    label = "scoped"

@@ -1,0 +1,55 @@
+"""Shared bases: the case-record base (version and history) and the job a user started."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class VersionedModel(models.Model):
+    """A case record: a version that refuses stale edits, and its change history.
+
+    Every save through `welfare.core.services.versioned_update` checks the version the editor
+    saw and increments it, so two officers editing the same record cannot overwrite each other
+    unknowingly. `HistoricalRecords(inherit=True)` gives every concrete subclass its history
+    table (who, when, what) from its first migration.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class Job(models.Model):
+    """A background task a user started, so its progress can be shown to that user only.
+
+    The task's state and progress live in django-celery-results' `TaskResult`, keyed by
+    `task_id`; this row says whose job it is and what it is about.
+    """
+
+    task_id = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=50)
+    label = models.CharField(_("description"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    result_url = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @staticmethod
+    def new_task_id() -> str:
+        return str(uuid.uuid4())

@@ -1,0 +1,47 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from welfare.areas.models import Commune, Province
+from welfare.reports.periods import Period, ReportArea
+from welfare.reports.summary import summary_build, summary_to_json
+
+FORMATS = ["json", "text", "xlsx", "pdf", "docx"]
+READY_FORMATS = {"json"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the half-year summary of a province or a commune and write it "
+        "(contract.md, 'Half-year summary'). Runs in-process, never waits for a worker."
+    )
+
+    def add_arguments(self, parser):
+        area = parser.add_mutually_exclusive_group(required=True)
+        area.add_argument("--province", type=int, metavar="CODE")
+        area.add_argument("--commune", type=int, metavar="CODE")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--half", type=int, choices=[1, 2], required=True)
+        parser.add_argument("--format", choices=FORMATS, default="json")
+        parser.add_argument("--output", type=Path, metavar="PATH")
+
+    def handle(self, *args, province, commune, year, half, format, output, **options):
+        if format not in READY_FORMATS:
+            raise CommandError(
+                f"--format {format} is not available yet; this version writes: "
+                + ", ".join(sorted(READY_FORMATS))
+            )
+        try:
+            area = (
+                ReportArea.province(province) if province is not None else ReportArea.commune(commune)
+            )
+        except (Province.DoesNotExist, Commune.DoesNotExist):
+            which = f"province {province}" if province is not None else f"commune {commune}"
+            raise CommandError(f"no {which}") from None
+        if not 1900 <= year <= 2100:
+            raise CommandError(f"--year {year} is out of range")
+        text = summary_to_json(summary_build(area=area, period=Period(year, half)))
+        if output:
+            output.write_text(text + "\n", encoding="utf-8")
+        else:
+            self.stdout.write(text)

@@ -1,0 +1,8 @@
+"""WSGI entry point (gunicorn welfare.wsgi:application)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "welfare.settings")
+application = get_wsgi_application()
