@@ -175,7 +175,7 @@ STORAGES = {
     },
 }
 # WhiteNoise warns when STATIC_ROOT is missing, which is normal before `collectstatic`.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 # Serve from the finders when collectstatic has not run (the embedded default and tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -189,7 +189,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # stored in the database, so progress pages work the same on the embedded default.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+# An eager task that fails is stored as failed (the job page says so), not raised into the
+# request that queued it.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_STORE_EAGER_RESULT = True
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True

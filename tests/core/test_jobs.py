@@ -41,3 +41,27 @@ def test_an_officer_cannot_summarise_another_commune(client, login):
     assert response.status_code == 200
     assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_an_admin_builds_another_provinces_summary(client, login, django_capture_on_commit_callbacks):
+    from tests.factories import admin
+
+    login(admin())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/summary/", {"year": 2022, "half": 2, "province": 1, "commune": ""})
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert "Thành phố Hà Nội" in client.get(f"/reports/summary/job/{job.pk}/").content.decode()
+
+
+def test_a_failed_job_says_so_on_its_page(client, login, django_capture_on_commit_callbacks):
+    from welfare.core.services import job_start
+    from welfare.reports.tasks import summary_build_task
+
+    user = head(20)
+    login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(user=user, task=summary_build_task, kind="halfyear_summary", label="x",
+                        kwargs={"level": "province", "code": 99, "year": 2022, "half": 1})
+    assert client.get(f"/jobs/{job.pk}/status/").json()["state"] == "FAILURE"
+    assert "Tác vụ bị lỗi" in client.get(f"/jobs/{job.pk}/").content.decode()

@@ -50,30 +50,25 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Deactivate the selected users"))
     def deactivate(self, request, queryset):
-        # Saved one by one so each change lands in the user's history.
-        count = 0
-        for user in queryset.exclude(pk=request.user.pk).filter(is_active=True):
-            user.is_active = False
-            user.save(update_fields=["is_active"])
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(n)d user deactivated.", "%(n)d users deactivated.", count) % {"n": count},
-            messages.SUCCESS,
-        )
+        # An admin never locks themself out by selecting their own row.
+        count = self._set_active(queryset.exclude(pk=request.user.pk), active=False)
+        message = ngettext("%(n)d user deactivated.", "%(n)d users deactivated.", count)
+        self.message_user(request, message % {"n": count}, messages.SUCCESS)
 
     @admin.action(description=_("Activate the selected users"))
     def activate(self, request, queryset):
-        count = 0
-        for user in queryset.filter(is_active=False):
-            user.is_active = True
+        count = self._set_active(queryset, active=True)
+        message = ngettext("%(n)d user activated.", "%(n)d users activated.", count)
+        self.message_user(request, message % {"n": count}, messages.SUCCESS)
+
+    @staticmethod
+    def _set_active(queryset, *, active: bool) -> int:
+        """Saved one by one so each change lands in the user's history."""
+        users = list(queryset.exclude(is_active=active))
+        for user in users:
+            user.is_active = active
             user.save(update_fields=["is_active"])
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(n)d user activated.", "%(n)d users activated.", count) % {"n": count},
-            messages.SUCCESS,
-        )
+        return len(users)
 
     @admin.action(description=_("Unlock the login of the selected users"))
     def unlock(self, request, queryset):

@@ -1,10 +1,11 @@
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from welfare.accounts.access import allow, public
 from welfare.accounts.scoping import user_communes
-from welfare.areas.models import Commune, Province
+from welfare.areas.models import Commune, CommuneType, Province
 from welfare.reports.selectors import plan_list
 
 from .selectors import job_list, job_status
@@ -38,10 +39,6 @@ def home(request):
 
 
 def _count_by_type(communes) -> list[tuple[str, int]]:
-    from django.db.models import Count
-
-    from welfare.areas.models import CommuneType
-
     labels = dict(CommuneType.choices)
     rows = communes.order_by().values("division_type").annotate(n=Count("code"))
     return [(labels[r["division_type"]], r["n"]) for r in rows.order_by("division_type")]

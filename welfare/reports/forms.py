@@ -48,8 +48,13 @@ class PlanForm(forms.ModelForm):
 
 
 class SummaryRequestForm(forms.Form):
-    """Which area and half-year to summarise: the user's own province or one of its communes."""
+    """Which area and half-year to summarise: a province of the user's, or one of its communes.
 
+    A head has one province (the field is hidden); an admin chooses; an officer always
+    summarises one of their communes.
+    """
+
+    province = forms.ModelChoiceField(queryset=None, required=False, label=_("Province"))
     commune = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Commune"),
         help_text=_("Leave empty for the whole province."),
@@ -62,9 +67,14 @@ class SummaryRequestForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        provinces = user_provinces(user)
+        self.fields["province"].queryset = provinces
         self.fields["commune"].queryset = user_communes(user).order_by("province_id", "name")
         self.fields["commune"].empty_label = _("— The whole province —")
+        self.single_province = provinces.count() == 1
+        if self.single_province:
+            self.fields["province"].initial = provinces.first()
+            self.fields["province"].widget = forms.HiddenInput()
         if not (user.is_head or user.is_admin_role):
             # An officer summarises one of their communes, never the province.
             self.fields["commune"].required = True
@@ -76,21 +86,24 @@ class SummaryRequestForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("year", css_class="col-md-3"), Column("half", css_class="col-md-5")),
+            "province",
             "commune",
         )
         self.helper.add_input(Submit("submit", _("Build the summary")))
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("commune") and len(self._provinces()) != 1:
-            raise forms.ValidationError(_("Choose a commune."))
+        province, commune = cleaned.get("province"), cleaned.get("commune")
+        if province is None and self.single_province:
+            province = cleaned["province"] = self.fields["province"].queryset.get()
+        if commune is None and province is None and not self.errors:
+            raise forms.ValidationError(_("Choose a province or a commune."))
+        if commune is not None and province is not None and commune.province_id != province.pk:
+            self.add_error("commune", _("The commune does not lie in the province."))
         return cleaned
-
-    def _provinces(self):
-        return list(user_provinces(self.user)[:2])
 
     def area(self) -> ReportArea:
         commune = self.cleaned_data.get("commune")
         if commune is not None:
             return ReportArea.commune(commune.code)
-        return ReportArea.province(self._provinces()[0].code)
+        return ReportArea.province(self.cleaned_data["province"].code)
