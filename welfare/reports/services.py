@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from welfare.accounts.scoping import in_scope
 from welfare.areas.models import Commune, Province
 from welfare.core.services import versioned_update
 
