@@ -63,5 +63,7 @@ def test_a_failed_job_says_so_on_its_page(client, login, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(user=user, task=summary_build_task, kind="halfyear_summary", label="x",
                         kwargs={"level": "province", "code": 99, "year": 2022, "half": 1})
-    assert client.get(f"/jobs/{job.pk}/status/").json()["state"] == "FAILURE"
+    status = client.get(f"/jobs/{job.pk}/status/").json()
+    assert status["state"] == "FAILURE"
+    assert status["error"] == "Province matching query does not exist."
     assert "Tác vụ bị lỗi" in client.get(f"/jobs/{job.pk}/").content.decode()

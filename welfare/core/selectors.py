@@ -39,8 +39,10 @@ def job_status(*, job: Job) -> dict:
             status["percent"] = int(status["done"] * 100 / status["total"])
     elif state == "SUCCESS":
         status.update(percent=100, result=payload, result_url=job.result_url)
-    elif state == "FAILURE":
-        status["error"] = (payload or {}).get("exc_message", "") if isinstance(payload, dict) else ""
+    elif state == "FAILURE" and isinstance(payload, dict):
+        message = payload.get("exc_message", "")
+        # Celery stores the exception's arguments: a list, shown as one sentence.
+        status["error"] = " ".join(map(str, message)) if isinstance(message, list | tuple) else str(message)
     return status
 
 

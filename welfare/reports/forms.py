@@ -71,9 +71,11 @@ class SummaryRequestForm(forms.Form):
         self.fields["province"].queryset = provinces
         self.fields["commune"].queryset = user_communes(user).order_by("province_id", "name")
         self.fields["commune"].empty_label = _("— The whole province —")
-        self.single_province = provinces.count() == 1
-        if self.single_province:
-            self.fields["province"].initial = provinces.first()
+        first_two = list(provinces[:2])
+        # A head (or an officer) has exactly one province: no need to ask for it.
+        self.only_province = first_two[0] if len(first_two) == 1 else None
+        if self.only_province is not None:
+            self.fields["province"].initial = self.only_province
             self.fields["province"].widget = forms.HiddenInput()
         if not (user.is_head or user.is_admin_role):
             # An officer summarises one of their communes, never the province.
@@ -94,8 +96,8 @@ class SummaryRequestForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         province, commune = cleaned.get("province"), cleaned.get("commune")
-        if province is None and self.single_province:
-            province = cleaned["province"] = self.fields["province"].queryset.get()
+        if province is None and self.only_province is not None:
+            province = cleaned["province"] = self.only_province
         if commune is None and province is None and not self.errors:
             raise forms.ValidationError(_("Choose a province or a commune."))
         if commune is not None and province is not None and commune.province_id != province.pk:
