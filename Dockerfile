@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_MANIFEST=true
 
 # psycopg[binary] ships its own libpq, so no PostgreSQL client libraries here.
-# gettext: compilemessages. The pango/harfbuzz libraries and DejaVu fonts
+# gettext: compilemessages. The pango/harfbuzz libraries, DejaVu and Liberation fonts
 # (which cover Vietnamese) are what WeasyPrint needs for PDF output.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
@@ -17,6 +17,7 @@ RUN apt-get update \
         libpangoft2-1.0-0 \
         libharfbuzz-subset0 \
         fonts-dejavu-core \
+        fonts-liberation2 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system welfare \

@@ -52,3 +52,94 @@ class PlanFactory(factory.django.DjangoModelFactory):
     year = 2022
     indicator = "new_jobs"
     target = 16000
+
+
+# --- Households and people (welfare.households) ---------------------------------------------
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "households.Person"
+
+    full_name = factory.Faker("name", locale="vi_VN")
+    sex = "male"
+    birth_date = factory.Faker("date_of_birth", minimum_age=20, maximum_age=70)
+    commune_id = HUU_LUNG
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    """A household of Xã Hữu Lũng with its head as the only member."""
+
+    class Meta:
+        model = "households.Household"
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"HL-{n:05d}")
+    commune_id = HUU_LUNG
+    village = "Thôn Đồng Tiến"
+    area_type = "rural"
+
+    @factory.post_generation
+    def head_member(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from welfare.households.models import Member
+
+        person = extracted or PersonFactory(commune_id=self.commune_id)
+        Member.objects.create(household=self, person=person, relation="head")
+        self.head = person
+        self.head_name_folded = person.name_folded
+        self.save()
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "households.Member"
+
+    household = factory.SubFactory(HouseholdFactory)
+    person = factory.LazyAttribute(lambda o: PersonFactory(commune_id=o.household.commune_id))
+    relation = "child"
+
+
+class PovertyReviewFactory(factory.django.DjangoModelFactory):
+    """A review of 2021 (statuses for 2022) computed by the standard of that year."""
+
+    class Meta:
+        model = "households.PovertyReview"
+
+    household = factory.SubFactory(HouseholdFactory)
+    review_year = 2021
+    area_type = "rural"
+    income_per_capita_vnd = 1_200_000
+    deprivations = factory.LazyFunction(lambda: [1, 4, 7])
+    status = "recognised"
+    recognised_on = factory.LazyAttribute(lambda o: __import__("datetime").date(o.review_year, 12, 20))
+    decision_number = "123/QĐ-UBND"
+
+    @factory.lazy_attribute
+    def standard(self):
+        from welfare.households.poverty import standard_for_review_year
+
+        return standard_for_review_year(self.review_year)
+
+    @factory.lazy_attribute
+    def result(self):
+        from welfare.households.poverty import poverty_classify
+
+        return poverty_classify(
+            standard=self.standard,
+            area_type=self.area_type,
+            income_per_capita_vnd=self.income_per_capita_vnd,
+            deprivation_count=len(set(self.deprivations)),
+        )
+
+
+class InsuranceCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "households.InsuranceCard"
+
+    card_number = factory.Sequence(lambda n: f"HN2202{n:09d}")
+    holder_name = factory.Faker("name", locale="vi_VN")
+    commune_id = HUU_LUNG
+    beneficiary_group = "poor"
+    issued_on = factory.LazyFunction(lambda: __import__("datetime").date(2022, 1, 15))

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "welfare.core",
     "welfare.areas",
     "welfare.accounts",
+    "welfare.imports",
+    "welfare.households",
     "welfare.reports",
     "beneficiaries",
     "relief",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("welfare.accounts.urls")),
     path("jobs/<int:pk>/", core_views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/status/", core_views.job_status_json, name="job_status"),
+    path("households/", include("welfare.households.urls")),
+    path("imports/", include("welfare.imports.urls")),
     path("reports/", include("welfare.reports.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),

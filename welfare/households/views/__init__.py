@@ -1,0 +1,1 @@
+"""Officer and head pages of households, people, reviews and cards, one module per subject."""

@@ -1,0 +1,3 @@
+"""Pages: cards."""
+
+urlpatterns: list = []

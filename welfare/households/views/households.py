@@ -1,0 +1,3 @@
+"""Pages: households."""
+
+urlpatterns: list = []

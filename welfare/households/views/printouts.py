@@ -1,0 +1,3 @@
+"""Pages: printouts."""
+
+urlpatterns: list = []
