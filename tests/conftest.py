@@ -76,11 +76,20 @@ def login(client):
 
 
 @pytest.fixture
-def areas_loaded():
-    """The administrative units, for transactional (live-server) tests: the flush between
-    such tests can leave the tables empty, and reloading is idempotent and quick."""
+def reference_loaded():
+    """The administrative units and the poverty standards, for transactional (live-server)
+    tests: the flush between such tests can leave the tables that data migrations filled
+    empty; reloading is idempotent and quick."""
+    import importlib
+
+    from django.apps import apps
+
     from welfare.areas.loading import load_areas
     from welfare.areas.models import Commune, Province
+    from welfare.households.models import PovertyStandard
 
     if Commune.objects.count() != 3321:
         load_areas(Province, Commune)
+    if not PovertyStandard.objects.exists():
+        migration = importlib.import_module("welfare.households.migrations.0002_load_poverty_standards")
+        migration.load(apps, None)

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from welfare.areas.models import Commune
 from welfare.core.models import VersionedModel
@@ -232,6 +233,8 @@ class PovertyStandard(models.Model):
         _("deprivations that make an income-poor household poor"), default=3
     )
     source = models.CharField(_("legal source"), max_length=255, blank=True)
+    # Reference data that law changes: who changed a line or a bound, and when, is kept.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["first_review_year"]
@@ -276,6 +279,7 @@ class DeprivationIndicator(models.Model):
     name = models.CharField(_("indicator"), max_length=150)
     threshold = models.CharField(_("deprivation threshold"), max_length=255, blank=True)
     threshold_unverified = models.BooleanField(_("threshold not yet verified"), default=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["standard_id", "number"]

@@ -53,17 +53,22 @@ def deprivations_parse(value: str | Iterable[int] | None) -> list[int]:
     """Indicator numbers from `"1;4;7"` (the import's form) or a list; each must be 1–12."""
     if value is None or value == "":
         return []
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = [value]  # a spreadsheet cell holding one number
     if isinstance(value, str):
         parts = [part.strip() for part in value.replace(",", ";").split(";") if part.strip()]
     else:
         parts = list(value)
     numbers = []
     for part in parts:
-        try:
-            number = int(part)
-        except (TypeError, ValueError):
-            number = 0
-        if not 1 <= number <= 12 or (isinstance(part, str) and not part.isdigit()):
+        if isinstance(part, str):
+            # ASCII digits only: "²".isdigit() is true but int("²") fails.
+            number = int(part) if part.isascii() and part.isdigit() else 0
+        elif isinstance(part, int) and not isinstance(part, bool):
+            number = part
+        else:
+            number = 0  # 1.5, True, None: not an indicator number
+        if not 1 <= number <= 12:
             raise ValidationError(
                 _("“%(value)s” is not an indicator number from 1 to 12.") % {"value": part},
                 code="deprivation",

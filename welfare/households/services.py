@@ -13,7 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
+from welfare.accounts.scoping import scope
 from welfare.areas.models import Commune
 from welfare.core.services import versioned_update
 from welfare.core.text import fold
@@ -82,6 +84,19 @@ def _person_check(data: PersonData) -> None:
         raise ValidationError({"id_number": problems})
 
 
+def _id_owner_message(user, owner: Person, given: str) -> str:
+    """Who holds an ID, named only to someone who may see that person (personal data:
+    Decree 356/2025/NĐ-CP); others learn only that the names disagree."""
+    if user is not None and user.has_perm("welfare.view_cases", owner):
+        return _("This citizen ID belongs to %(name)s, not to %(given)s.") % {
+            "name": owner.full_name,
+            "given": given,
+        }
+    return _("This citizen ID is recorded for someone with another name, not %(given)s.") % {
+        "given": given
+    }
+
+
 def person_for(*, user, commune: Commune, data: PersonData) -> Person:
     """The person with this citizen ID (the names must agree), or a new person of `commune`."""
     _person_check(data)
@@ -89,14 +104,7 @@ def person_for(*, user, commune: Commune, data: PersonData) -> Person:
         existing = Person.objects.filter(id_number=data.id_number).first()
         if existing is not None:
             if existing.name_folded != fold(data.full_name):
-                raise ValidationError(
-                    {
-                        "id_number": _(
-                            "This citizen ID belongs to %(name)s, not to %(given)s."
-                        )
-                        % {"name": existing.full_name, "given": data.full_name}
-                    }
-                )
+                raise ValidationError({"id_number": _id_owner_message(user, existing, data.full_name)})
             return existing
     person = Person(commune=commune, **data.as_fields())
     person.full_clean()
@@ -132,6 +140,7 @@ def person_exit(*, user, person: Person, status: str, on: dt.date, note: str = "
     )
     for member in person.memberships.filter(left_on__isnull=True).exclude(relation=Relation.HEAD):
         member.left_on = on
+        member.version += 1
         member.save()
     for handler in exit_handlers():
         handler(person=person, status=status, on=on, user=user)
@@ -141,6 +150,8 @@ def person_exit(*, user, person: Person, status: str, on: dt.date, note: str = "
 @transaction.atomic
 def person_mark_distinct(*, user, first: Person, second: Person) -> None:
     """Take a pair off the duplicate queue: the officer checked they are two people."""
+    if first.pk == second.pk:
+        raise ValidationError(_("Choose two different people."))
     _require(user, "welfare.edit_cases", first)
     _require(user, "welfare.edit_cases", second)
     a, b = sorted((first, second), key=lambda p: p.pk)
@@ -164,14 +175,41 @@ def person_merge(*, user, keep: Person, duplicate: Person) -> Person:
         raise ValidationError(
             _("These two people have different citizen IDs: they cannot be the same person.")
         )
+    if duplicate.id_number and not keep.id_number:
+        # The ID moves to the kept record: it must agree with what that record says.
+        problems = person_id_problems(
+            id_number=duplicate.id_number,
+            sex=keep.sex or duplicate.sex,
+            birth_date=keep.birth_date or duplicate.birth_date,
+            birth_year=keep.birth_year or duplicate.birth_year,
+        )
+        if problems:
+            raise ValidationError(problems)
     for membership in duplicate.memberships.all():
-        if Member.objects.filter(household=membership.household, person=keep).exists():
-            membership.delete()
-        else:
+        kept = Member.objects.filter(household=membership.household, person=keep).first()
+        if kept is None:
             membership.person = keep
+            membership.version += 1
             membership.save()
-    Household.objects.filter(head=duplicate).update(head=keep)
-    InsuranceCard.objects.filter(person=duplicate).update(person=keep)
+            continue
+        # Both were members of the same household: one place stays. If the duplicate's place
+        # was the head's, the kept person becomes the head (a household keeps exactly one).
+        was_head = membership.relation == Relation.HEAD
+        membership.delete()
+        if was_head and kept.relation != Relation.HEAD:
+            kept.relation = Relation.HEAD
+            kept.version += 1
+            kept.save()
+    # One by one (a person heads or holds few), so each change lands in the history.
+    for household in Household.objects.filter(head=duplicate):
+        household.head = keep
+        household.head_name_folded = keep.name_folded
+        household.version += 1
+        household.save()
+    for card in InsuranceCard.objects.filter(person=duplicate):
+        card.person = keep
+        card.version += 1
+        card.save()
     for handler in merge_handlers():
         handler(keep=keep, duplicate=duplicate, user=user)
     id_number = duplicate.id_number
@@ -288,6 +326,10 @@ def member_remove(*, user, member: Member, left_on: dt.date) -> Member:
 def household_head_change(*, user, household: Household, new_head: Member, old_head_relation: str) -> Household:
     """Make another member the head; the old head keeps a place with `old_head_relation`."""
     _require(user, "welfare.edit_cases", household)
+    if old_head_relation == Relation.HEAD or old_head_relation not in Relation.values:
+        raise ValidationError(
+            {"relation": _("Choose the former head's new relation to the head.")}
+        )
     if new_head.household_id != household.pk or new_head.left_on:
         raise ValidationError(_("The new head must be a current member of this household."))
     old = household.members.filter(relation=Relation.HEAD).first()
@@ -329,6 +371,13 @@ def review_save(
     history keeps the earlier result.
     """
     _require(user, "welfare.edit_cases", household)
+    if review is not None and review.household_id != household.pk:
+        raise ValidationError(_("This review belongs to another household."))
+    if review_year > timezone.localdate().year:
+        # The review of Y is carried out during Y (Decision 24/2021/QĐ-TTg): not before.
+        raise ValidationError(
+            {"review_year": _("The review of %(year)s has not begun yet.") % {"year": review_year}}
+        )
     numbers = deprivations_parse(deprivations)
     area_type = area_type or household.area_type
     standard = standard_for_review_year(review_year)
@@ -367,6 +416,8 @@ def review_save(
             decision_number="",
             proposed_by=user,
         )
+    if expected_version is None:
+        expected_version = review.version
     return versioned_update(review, expected_version=expected_version, changes=values)
 
 
@@ -380,21 +431,47 @@ def review_recognise(
         raise ValidationError({"decision_number": _("Enter the decision number.")})
     if recognised_on > timezone.localdate():
         raise ValidationError({"recognised_on": _("The decision date cannot be in the future.")})
-    pks = sorted(r.pk for r in reviews)
-    count = 0
-    # Locks in pk order, so two heads recognising overlapping lists cannot deadlock.
-    for review in PovertyReview.objects.select_for_update().filter(pk__in=pks).order_by("pk"):
-        _require(user, "welfare.recognise_reviews", review)
-        if review.status == ReviewStatus.RECOGNISED:
-            continue
+    decision_number = decision_number.strip()
+    if len(decision_number) > PovertyReview._meta.get_field("decision_number").max_length:
+        raise ValidationError({"decision_number": _("The decision number is too long.")})
+    if not user.has_perm("welfare.recognise_reviews"):
+        raise PermissionDenied
+    pks = sorted({r.pk for r in reviews})
+    # Locks in pk order, so two heads recognising overlapping lists cannot deadlock. One
+    # scoped query checks every review lies in the head's areas (not one query per review).
+    rows = list(
+        scope(PovertyReview.objects.filter(pk__in=pks), user).select_for_update().order_by("pk")
+    )
+    if len(rows) != len(pks):
+        raise PermissionDenied
+    pending = [r for r in rows if r.status != ReviewStatus.RECOGNISED]
+    early = sorted({r.review_year for r in pending if recognised_on.year < r.review_year})
+    if early:
+        raise ValidationError(
+            {
+                "recognised_on": _(
+                    "The decision date cannot come before the review year (%(years)s)."
+                )
+                % {"years": ", ".join(map(str, early))}
+            }
+        )
+    now = timezone.now()
+    for review in pending:
+        review.updated_at = now
         review.status = ReviewStatus.RECOGNISED
-        review.decision_number = decision_number.strip()
+        review.decision_number = decision_number
         review.recognised_on = recognised_on
         review.recognised_by = user
         review.version += 1
-        review.save()
-        count += 1
-    return count
+    # Many households at once: one UPDATE per batch, with a history row for each, by this user.
+    bulk_update_with_history(
+        pending,
+        PovertyReview,
+        ["status", "decision_number", "recognised_on", "recognised_by", "version", "updated_at"],
+        batch_size=500,
+        default_user=user,
+    )
+    return len(pending)
 
 
 def review_carry_forward(*, user, commune: Commune, from_year: int) -> int:
@@ -464,10 +541,26 @@ def card_save(
     card: InsuranceCard | None = None,
     expected_version: int | None = None,
 ) -> InsuranceCard:
+    # The commune is checked first, so nobody learns about another commune's people here.
+    _require(user, "welfare.edit_cases", InsuranceCard(commune=commune))
     if issued_on > timezone.localdate():
         raise ValidationError({"issued_on": _("The date cannot be in the future.")})
     if household is not None and household.commune_id != commune.pk:
         raise ValidationError({"household": _("The household belongs to another commune.")})
+    holder_id_number = (holder_id_number or "").strip()
+    if holder_id_number:
+        problems = citizen_id_check(holder_id_number)
+        if problems:
+            raise ValidationError({"holder_id_number": problems})
+    holder = card_holder_link(
+        holder_name=holder_name, holder_id_number=holder_id_number, household=household
+    )
+    if holder is not None and holder_id_number and holder.id_number == holder_id_number:
+        # Linked by ID: the names must agree (contract.md, "People").
+        if holder.name_folded != fold(holder_name):
+            raise ValidationError(
+                {"holder_id_number": _id_owner_message(user, holder, holder_name)}
+            )
     values = {
         "commune": commune,
         "card_number": card_number.strip(),
@@ -478,9 +571,7 @@ def card_save(
         "valid_to": valid_to,
         "holder_id_number": holder_id_number,
         "household": household,
-        "person": card_holder_link(
-            holder_name=holder_name, holder_id_number=holder_id_number, household=household
-        ),
+        "person": holder,
     }
     candidate = InsuranceCard(**values)
     _require(user, "welfare.edit_cases", candidate)

@@ -6,6 +6,7 @@ them, so this list is history and does not change.
 """
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -19,8 +20,12 @@ OLD_PROVINCE_CODES = frozenset(
     }
 )
 
-# Digit 4: century and sex. Even is male, odd is female.
-CENTURY_BY_DIGIT = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}
+# Digit 4: century and sex (Circular 59/2021/TT-BCA, Art. 7): 0 a man and 1 a woman born in
+# 1900–1999, 2 and 3 in 2000–2099. Digits 4–9 stand for the 22nd to 24th centuries: no living
+# person holds such an ID yet, so they are refused.
+CENTURY_BY_DIGIT = {0: 1900, 1: 1900, 2: 2000, 3: 2000}
+
+_TWELVE_DIGITS = re.compile(r"[0-9]{12}")
 
 
 def citizen_id_check(
@@ -32,7 +37,8 @@ def citizen_id_check(
     known, that digits 4–6 agree with them.
     """
     problems = []
-    if len(value) != 12 or not value.isdigit():
+    # str.isdigit() would let "²" or Arabic-Indic digits through: ASCII digits only.
+    if not _TWELVE_DIGITS.fullmatch(value or ""):
         return [_("A citizen ID has exactly 12 digits.")]
     province = int(value[:3])
     if province not in OLD_PROVINCE_CODES:
@@ -41,17 +47,25 @@ def citizen_id_check(
             % {"code": value[:3]}
         )
     digit = int(value[3])
+    if digit not in CENTURY_BY_DIGIT:
+        problems.append(
+            _("The fourth digit (%(digit)s) must be 0 to 3: the century and sex of a birth in 1900–2099.")
+            % {"digit": digit}
+        )
+        return problems
     id_year = CENTURY_BY_DIGIT[digit] + int(value[4:6])
     id_sex = "male" if digit % 2 == 0 else "female"
-    if sex and sex != id_sex:
+    if id_year > dt.date.today().year:
         problems.append(
-            _("The fourth digit (%(digit)s) is for a %(id_sex)s, but the person is recorded as %(sex)s.")
-            % {
-                "digit": digit,
-                "id_sex": _("man") if id_sex == "male" else _("woman"),
-                "sex": _("a man") if sex == "male" else _("a woman"),
-            }
+            _("Digits 4 to 6 give the birth year %(id_year)s, which is in the future.")
+            % {"id_year": id_year}
         )
+    if sex and sex != id_sex:
+        if id_sex == "male":
+            message = _("The fourth digit (%(digit)s) is for a man, but the person is recorded as a woman.")
+        else:
+            message = _("The fourth digit (%(digit)s) is for a woman, but the person is recorded as a man.")
+        problems.append(message % {"digit": digit})
     if birth_year and birth_year != id_year:
         problems.append(
             _("Digits 4 to 6 give the birth year %(id_year)s, but the person was born in %(year)s.")
