@@ -35,14 +35,15 @@ def nav_keys(client) -> list[str]:
 
 
 def test_each_role_sees_its_own_navigation(client, login):
+    cases = ["households", "reviews", "cards"]
     login(officer(HUU_LUNG))
-    assert nav_keys(client) == ["home", "summary", "plans"]
+    assert nav_keys(client) == ["home", *cases, "summary", "plans", "imports"]
     client.logout()
     login(head(20))
-    assert nav_keys(client) == ["home", "summary", "plans"]
+    assert nav_keys(client) == ["home", *cases, "summary", "plans", "imports"]
     client.logout()
     login(admin())
-    assert nav_keys(client) == ["home", "summary", "plans", "admin"]
+    assert nav_keys(client) == ["home", *cases, "summary", "plans", "imports", "admin"]
 
 
 def test_each_role_has_its_own_home_page(client, login):

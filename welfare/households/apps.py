@@ -12,3 +12,4 @@ class HouseholdsConfig(AppConfig):
         # Each app adds its section to the person page, and hears of a death or a move, in its
         # own people.py (design.md, "The person page").
         autodiscover_modules("people")
+        from . import navigation  # noqa: F401

@@ -1,3 +1,399 @@
-"""Pages: households."""
+"""Pages: households (list, export, page, create and edit with inline members, leave, head)."""
 
-urlpatterns: list = []
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from welfare.accounts.access import RoleRequiredMixin
+from welfare.accounts.scoping import get_scoped_or_404, user_communes
+from welfare.core.services import StaleEditError
+from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+
+from .. import selectors, services
+from ..forms import (
+    HeadChangeForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    MemberLeaveForm,
+    member_formset,
+)
+from ..models import AreaType, Household, Member, PovertyResult
+
+# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
+audit = logging.getLogger("welfare.audit")
+
+
+def url_or_none(name: str, *args) -> str | None:
+    """A URL of a page that another part of the app may not have yet (the review pages):
+    None instead of an error, so this page never breaks."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+class HouseholdFilterMixin:
+    """The list's filters, read from the query string, shared by the page and its export."""
+
+    def filter_form(self) -> HouseholdFilterForm:
+        if not hasattr(self, "_filter_form"):
+            user = self.request.user
+            self._filter_form = HouseholdFilterForm(
+                self.request.GET or None,
+                communes=user_communes(user).order_by("name"),
+                years=selectors.household_years(user=user),
+            )
+        return self._filter_form
+
+    def filtered(self):
+        return selectors.household_list(user=self.request.user, **self.filter_form().values())
+
+
+class HouseholdListView(HouseholdFilterMixin, RoleRequiredMixin, ListView):
+    permission_required = "welfare.view_cases"
+    template_name = "households/household_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.with_member_count(self.filtered())
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        # One grouped count gives both the figures by status and the paginator's total, so a
+        # province-wide list is counted once, not twice.
+        self.status_counts = selectors.household_status_counts(self.filtered())
+        paginator.count = sum(self.status_counts.values())
+        return paginator
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = self.status_counts
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=self.filter_form(),
+            total=sum(counts.values()),
+            status_counts=[
+                (value, label, counts.get(value, 0)) for value, label in PovertyResult.choices
+            ],
+            unreviewed=counts.get("", 0),
+            querystring=query.urlencode(),
+            can_edit=self.request.user.has_perm("welfare.edit_cases"),
+            filtered=any(self.filter_form().values().values()),
+        )
+        return context
+
+
+class HouseholdExportView(HouseholdFilterMixin, RoleRequiredMixin, View):
+    """The filtered list as an XLSX file, through the one writer (formulas neutralised)."""
+
+    permission_required = "welfare.view_cases"
+
+    def get(self, request):
+        results = dict(PovertyResult.choices)
+        areas = dict(AreaType.choices)
+        households = selectors.with_member_count(self.filtered()).select_related("head")
+
+        def rows():
+            for h in households.iterator(chunk_size=2000):
+                yield [
+                    h.code,
+                    h.commune.name,
+                    h.village,
+                    str(areas.get(h.area_type, h.area_type)),
+                    h.head.full_name if h.head else "",
+                    (h.head.id_number or "") if h.head else "",
+                    h.member_count,
+                    h.address,
+                    str(results.get(h.status_result, "")) if h.status_result else "",
+                    h.status_review_year + 1 if h.status_review_year else None,
+                ]
+
+        header = [
+            _("Household code"),
+            _("Commune"),
+            _("Village"),
+            _("Area type"),
+            _("Head of household"),
+            _("Citizen ID of the head"),
+            _("Members"),
+            _("Address"),
+            _("Status"),
+            _("Status for the year"),
+        ]
+        content = xlsx_bytes(
+            _("Households"), header, rows(), widths=[14, 24, 20, 12, 26, 16, 10, 30, 26, 12]
+        )
+        audit.info(
+            "%s exported households with filters %s",
+            request.user.username,
+            dict(request.GET.items()),
+        )
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="ho-gia-dinh-{stamp}.xlsx"'
+        return response
+
+
+class HouseholdDetailView(RoleRequiredMixin, View):
+    permission_required = "welfare.view_cases"
+
+    def get(self, request, pk: int):
+        user = request.user
+        household = selectors.household_detail(user=user, pk=pk)
+        can_edit = user.has_perm("welfare.edit_cases", household)
+        can_open_reviews = can_edit or user.has_perm("welfare.recognise_reviews", household)
+        reviews = list(selectors.household_reviews(household=household))
+        for review in reviews:
+            review.edit_url = url_or_none("review_edit", review.pk) if can_open_reviews else None
+        context = {
+            "household": household,
+            "members": selectors.household_members(household=household),
+            "reviews": reviews,
+            "review_create_url": url_or_none("review_create", household.pk) if can_edit else None,
+            "cards": selectors.card_list(user=user, household=household),
+            "history": selectors.household_history(household=household),
+            "can_edit": can_edit,
+            "card_create_url": reverse("card_create") + f"?household={household.pk}",
+        }
+        return render(request, "households/household_detail.html", context)
+
+
+class HouseholdEditView(RoleRequiredMixin, View):
+    """Register a household with its members in one form, or edit one: the household's fields,
+    its current members, and new members in empty rows. All saved together or nothing."""
+
+    permission_required = "welfare.edit_cases"
+    template_name = "households/household_form.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.household = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if "pk" in kwargs and request.user.is_authenticated and self.has_permission():
+            self.household = selectors.household_detail(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data=None):
+        form = HouseholdForm(data, instance=self.household, user=self.request.user)
+        formset = member_formset(data=data, household=self.household)
+        return form, formset
+
+    def render(self, form, formset):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "formset": formset, "household": self.household},
+        )
+
+    def get(self, request, pk: int | None = None):
+        return self.render(*self.forms())
+
+    def post(self, request, pk: int | None = None):
+        form, formset = self.forms(request.POST)
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render(form, formset)
+        self._failing = form
+        try:
+            with transaction.atomic():
+                if self.household is None:
+                    household = self._register(form, formset)
+                else:
+                    household = self._update(form, formset)
+        except StaleEditError as exc:
+            form.add_error(None, exc)
+            return self.render(form, formset)
+        except ValidationError as exc:
+            target = self._failing or form
+            if hasattr(exc, "error_dict") and set(exc.error_dict) & set(form.fields):
+                target = form
+            _add_error(target, exc)
+            if target is not form:
+                form.add_error(None, _("A member could not be saved: see the row marked below."))
+            return self.render(form, formset)
+        messages.success(request, _("Household %(code)s was saved.") % {"code": household.code})
+        return redirect("household_detail", pk=household.pk)
+
+    def _register(self, form, formset) -> Household:
+        """Register the household with its head, then the other members one by one, so an
+        error names the row it came from."""
+        rows = formset.filled_forms()
+        head_row = next(r for r in rows if r.cleaned_data["relation"] == "head")
+        self._failing = head_row
+        household = services.household_register(
+            user=self.request.user,
+            commune=form.cleaned_data["commune"],
+            members=[head_row.member_data()],
+            **form.changes(),
+        )
+        for row in rows:
+            if row is head_row:
+                continue
+            self._failing = row
+            data = row.member_data()
+            services.member_add(
+                user=self.request.user,
+                household=household,
+                data=data.person,
+                relation=data.relation,
+            )
+        self._failing = None
+        return household
+
+    def _update(self, form, formset) -> Household:
+        user = self.request.user
+        self._failing = form
+        household = services.household_update(
+            user=user,
+            household=self.household,
+            expected_version=form.cleaned_data.get("version") or 0,
+            changes=form.changes(),
+        )
+        members = {
+            m.pk: m
+            for m in self.household.members.filter(left_on__isnull=True).select_related("person")
+        }
+        for row in formset.filled_forms():
+            self._failing = row
+            data = row.member_data()
+            member_id = row.cleaned_data.get("member_id")
+            if member_id:
+                member = members.get(member_id)
+                if member is None:
+                    raise ValidationError(
+                        _("This member is no longer in the household: reload the page.")
+                    )
+                if not row.has_changed():
+                    continue
+                if row.cleaned_data.get("person_version") != member.person.version:
+                    raise StaleEditError(
+                        _(
+                            "This record was changed by someone else after you opened it. "
+                            "Reload the page to see their changes, then make yours again."
+                        ),
+                        code="stale",
+                    )
+                services.member_update(
+                    user=user,
+                    member=member,
+                    expected_version=row.cleaned_data.get("version") or 0,
+                    data=data.person,
+                    relation=data.relation,
+                )
+            else:
+                services.member_add(
+                    user=user, household=household, data=data.person, relation=data.relation
+                )
+        self._failing = None
+        return household
+
+
+def _add_error(form, exc: ValidationError, aliases: dict | None = None) -> None:
+    """A service's error on the form: on the field it names when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            field = (aliases or {}).get(field, field)
+            name = field if field in form.fields else None
+            for error in errors:
+                form.add_error(name, error)
+    else:
+        form.add_error(None, exc)
+
+
+class MemberLeaveView(RoleRequiredMixin, View):
+    """A member leaves the household; the record stays with the date."""
+
+    permission_required = "welfare.edit_cases"
+    template_name = "households/household_member_leave.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.member = get_scoped_or_404(
+                Member.objects.select_related("household", "person"), request.user, pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "member": self.member, "household": self.member.household},
+        )
+
+    def get(self, request, pk: int):
+        return self.render(MemberLeaveForm())
+
+    def post(self, request, pk: int):
+        form = MemberLeaveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.member_remove(
+                    user=request.user, member=self.member, left_on=form.cleaned_data["left_on"]
+                )
+            except ValidationError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s left the household.") % {"name": self.member.person.full_name},
+                )
+                return redirect("household_detail", pk=self.member.household_id)
+        return self.render(form)
+
+
+class HeadChangeView(RoleRequiredMixin, View):
+    permission_required = "welfare.edit_cases"
+    template_name = "households/household_head_change.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.household = selectors.household_detail(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form):
+        return render(self.request, self.template_name, {"form": form, "household": self.household})
+
+    def get(self, request, pk: int):
+        return self.render(HeadChangeForm(household=self.household))
+
+    def post(self, request, pk: int):
+        form = HeadChangeForm(request.POST, household=self.household)
+        if form.is_valid():
+            try:
+                services.household_head_change(
+                    user=request.user,
+                    household=self.household,
+                    new_head=form.cleaned_data["new_head"],
+                    old_head_relation=form.cleaned_data["old_head_relation"],
+                )
+            except ValidationError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is now the head of the household.")
+                    % {"name": form.cleaned_data["new_head"].person.full_name},
+                )
+                return redirect("household_detail", pk=self.household.pk)
+        return self.render(form)
+
+
+urlpatterns = [
+    path("", HouseholdListView.as_view(), name="household_list"),
+    path("export.xlsx", HouseholdExportView.as_view(), name="household_export"),
+    path("new/", HouseholdEditView.as_view(), name="household_create"),
+    path("<int:pk>/", HouseholdDetailView.as_view(), name="household_detail"),
+    path("<int:pk>/edit/", HouseholdEditView.as_view(), name="household_edit"),
+    path("<int:pk>/head/", HeadChangeView.as_view(), name="household_head_change"),
+    path("members/<int:pk>/leave/", MemberLeaveView.as_view(), name="member_leave"),
+]
