@@ -221,6 +221,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Imports (welfare.imports, docs/imports.md) ------------------------------------------------
+# The largest file one upload takes (the proxy in front must allow at least as much), the rows
+# validated and written per chunk (one lookup query and a few bulk writes per chunk), and how
+# many problems an import keeps for its page and error report (the command prints them all).
+IMPORTS_MAX_UPLOAD_MB = env.int("IMPORTS_MAX_UPLOAD_MB", default=100)
+IMPORTS_CHUNK_ROWS = env.int("IMPORTS_CHUNK_ROWS", default=2000)
+IMPORTS_MAX_STORED_PROBLEMS = env.int("IMPORTS_MAX_STORED_PROBLEMS", default=10_000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

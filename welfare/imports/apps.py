@@ -11,3 +11,8 @@ class ImportsConfig(AppConfig):
     def ready(self):
         # Each app declares its kinds of file in its own imports.py (design.md, "Layout").
         autodiscover_modules("imports")
+        from welfare.core.navigation import NavItem, nav_register
+
+        nav_register(
+            NavItem("imports", _("Import"), "import_start", "welfare.import_records", 80, "bi-upload")
+        )
