@@ -6,7 +6,7 @@ from django.core.management import call_command
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_the_demo_officer_logs_in_and_sees_the_home_page(page, live_server, areas_loaded, tmp_path):
+def test_the_demo_officer_logs_in_and_sees_the_home_page(page, live_server, reference_loaded, tmp_path):
     call_command("demo_data", verbosity=0)
     page.goto(f"{live_server.url}/")
     assert page.locator("h1").inner_text() == "Đăng nhập"
@@ -25,7 +25,7 @@ def test_the_demo_officer_logs_in_and_sees_the_home_page(page, live_server, area
     print(f"screenshots: {tmp_path}")
 
 
-def test_a_wrong_password_shows_a_vietnamese_error(page, live_server, areas_loaded):
+def test_a_wrong_password_shows_a_vietnamese_error(page, live_server, reference_loaded):
     call_command("demo_data", verbosity=0)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill("canbo")
