@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from welfare.core.navigation import NavItem, nav_register
 
@@ -8,7 +9,7 @@ nav_register(
 nav_register(
     NavItem(
         "reviews",
-        _("Poverty reviews"),
+        pgettext_lazy("menu", "Poverty reviews"),
         "review_list",
         "welfare.view_cases",
         25,
