@@ -37,3 +37,20 @@ def test_the_compiled_catalogue_is_current():
     with translation.override("vi"):
         assert translation.gettext("First half of %(year)s") == "6 tháng đầu năm %(year)s"
         assert translation.gettext("Plan targets") == "Chỉ tiêu kế hoạch"
+
+
+def test_translation_functions_keep_names_makemessages_knows():
+    """makemessages extracts `_`, `gettext_lazy`, `pgettext_lazy`…, never another alias
+    (`gettext_lazy as _l` once left the import page's labels in English)."""
+    root = PO.parents[3]
+    aliased = []
+    for folder in ("welfare", "beneficiaries", "relief", "employment"):
+        for path in (root / folder).rglob("*.py"):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                match = re.match(r"\s*from django\.utils\.translation import (.+)", line)
+                if match:
+                    for name in match.group(1).split(","):
+                        parts = name.split(" as ")
+                        if len(parts) == 2 and parts[1].strip() != "_":
+                            aliased.append(f"{path.relative_to(root)}: {name.strip()}")
+    assert aliased == []

@@ -90,7 +90,7 @@ def test_columns_in_any_order_and_optional_ones_absent(tmp_path):
     assert Household.objects.get(code="HL-9").area_type == "urban"
 
 
-@pytest.mark.parametrize("name", ["ho.csv", "ho.xlsx"])
+@pytest.mark.parametrize("name", ["ho.xlsx"])  # a CSV has no label row: see test_contract
 def test_the_label_row_is_skipped_and_blank_lines_are_counted(tmp_path, name):
     from django.utils import translation
 

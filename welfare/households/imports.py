@@ -5,7 +5,7 @@ one query per lookup, bulk writes, never a query per row."""
 from collections import defaultdict
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from welfare.core.text import fold
 from welfare.imports import registry as r
@@ -251,22 +251,22 @@ def households_apply(batch: Batch) -> None:
 r.register(
     r.ImportKind(
         key="households",
-        label=_l("Households"),
+        label=gettext_lazy("Households"),
         order=10,
         columns=(
-            r.Column("household_code", _l("Household code"), r.CODE, required=True, max_length=30),
-            r.Column("commune_code", _l("Commune code"), r.INT, required=True),
-            r.Column("head_name", _l("Head of household"), r.TEXT, required=True, max_length=150),
-            r.Column("area_type", _l("Area (rural, urban)"), r.ENUM, required=True, choices=AREA_TYPES),
-            r.Column("village", _l("Village"), r.TEXT, max_length=100),
-            r.Column("address", _l("Address"), r.TEXT, max_length=255),
-            r.Column("head_id_number", _l("Head's citizen ID"), r.CITIZEN_ID, max_length=12),
+            r.Column("household_code", gettext_lazy("Household code"), r.CODE, required=True, max_length=30),
+            r.Column("commune_code", gettext_lazy("Commune code"), r.INT, required=True),
+            r.Column("head_name", gettext_lazy("Head of household"), r.TEXT, required=True, max_length=150),
+            r.Column("area_type", gettext_lazy("Area (rural, urban)"), r.ENUM, required=True, choices=AREA_TYPES),
+            r.Column("village", gettext_lazy("Village"), r.TEXT, max_length=100),
+            r.Column("address", gettext_lazy("Address"), r.TEXT, max_length=255),
+            r.Column("head_id_number", gettext_lazy("Head's citizen ID"), r.CITIZEN_ID, max_length=12),
         ),
         row_key=lambda row: row["household_code"],
         key_columns=("household_code",),
         validate=households_validate,
         apply=households_apply,
-        help=_l("Adds or updates households by code; the head becomes a member with relation “head”."),
+        help=gettext_lazy("Adds or updates households by code; the head becomes a member with relation “head”."),
     )
 )
 
@@ -311,6 +311,12 @@ def members_validate(batch: Batch) -> None:
         folded = fold(row["full_name"])
         if id_number:
             member = by_id.get((household.pk, id_number))
+            if member is None:
+                # "else household_code + full_name + birth_date" (contract.md): a member recorded
+                # without an ID is the row's member, whose ID the row fills in.
+                found = [m for m in by_name.get((household.pk, folded, row["birth_date"]), [])
+                         if not m.person.id_number]
+                member = found[0] if len(found) == 1 else None
         else:
             found = by_name.get((household.pk, folded, row["birth_date"]), [])
             member = found[0] if len(found) == 1 else None
@@ -443,23 +449,23 @@ def members_apply(batch: Batch) -> None:
 r.register(
     r.ImportKind(
         key="members",
-        label=_l("Household members"),
+        label=gettext_lazy("Household members"),
         order=20,
         columns=(
-            r.Column("household_code", _l("Household code"), r.CODE, required=True, max_length=30),
-            r.Column("full_name", _l("Full name"), r.TEXT, required=True, max_length=150),
-            r.Column("relation", _l("Relation to the head"), r.ENUM, required=True,
+            r.Column("household_code", gettext_lazy("Household code"), r.CODE, required=True, max_length=30),
+            r.Column("full_name", gettext_lazy("Full name"), r.TEXT, required=True, max_length=150),
+            r.Column("relation", gettext_lazy("Relation to the head"), r.ENUM, required=True,
                      choices=tuple(Relation.values)),
-            r.Column("sex", _l("Sex (male, female)"), r.ENUM, choices=tuple(Sex.values)),
-            r.Column("birth_date", _l("Date of birth"), r.DATE),
-            r.Column("id_number", _l("Citizen ID"), r.CITIZEN_ID, max_length=12),
-            r.Column("ethnicity", _l("Ethnicity"), r.TEXT, max_length=50),
+            r.Column("sex", gettext_lazy("Sex (male, female)"), r.ENUM, choices=tuple(Sex.values)),
+            r.Column("birth_date", gettext_lazy("Date of birth"), r.DATE),
+            r.Column("id_number", gettext_lazy("Citizen ID"), r.CITIZEN_ID, max_length=12),
+            r.Column("ethnicity", gettext_lazy("Ethnicity"), r.TEXT, max_length=50),
         ),
         row_key=_member_key,
         key_columns=("household_code", "id_number", "full_name", "birth_date"),
         validate=members_validate,
         apply=members_apply,
-        help=_l("A member is found by household and citizen ID, else by household, name and "
+        help=gettext_lazy("A member is found by household and citizen ID, else by household, name and "
                 "date of birth; a row with relation “head” updates the head."),
     )
 )
@@ -576,25 +582,25 @@ def reviews_apply(batch: Batch) -> None:
 r.register(
     r.ImportKind(
         key="poverty_reviews",
-        label=_l("Poverty reviews"),
+        label=gettext_lazy("Poverty reviews"),
         order=30,
         columns=(
-            r.Column("household_code", _l("Household code"), r.CODE, required=True, max_length=30),
-            r.Column("review_year", _l("Review year"), r.YEAR, required=True),
-            r.Column("income_per_capita_vnd", _l("Income per person per month (VND)"), r.MONEY,
+            r.Column("household_code", gettext_lazy("Household code"), r.CODE, required=True, max_length=30),
+            r.Column("review_year", gettext_lazy("Review year"), r.YEAR, required=True),
+            r.Column("income_per_capita_vnd", gettext_lazy("Income per person per month (VND)"), r.MONEY,
                      required=True),
-            r.Column("deprivations", _l("Deprived indicators (1–12, separated by ;)"), r.TEXT,
+            r.Column("deprivations", gettext_lazy("Deprived indicators (1–12, separated by ;)"), r.TEXT,
                      max_length=60),
-            r.Column("area_type", _l("Area (rural, urban)"), r.ENUM, choices=AREA_TYPES),
-            r.Column("result", _l("Result (poor, near_poor, average, not_poor)"), r.ENUM,
+            r.Column("area_type", gettext_lazy("Area (rural, urban)"), r.ENUM, choices=AREA_TYPES),
+            r.Column("result", gettext_lazy("Result (poor, near_poor, average, not_poor)"), r.ENUM,
                      choices=tuple(PovertyResult.values)),
-            r.Column("recognised_on", _l("Recognised on"), r.DATE, event_date=True),
+            r.Column("recognised_on", gettext_lazy("Recognised on"), r.DATE, event_date=True),
         ),
         row_key=lambda row: (row["household_code"], row["review_year"]),
         key_columns=("household_code", "review_year"),
         validate=reviews_validate,
         apply=reviews_apply,
-        help=_l("The result is computed by the standard covering the review year; an officer's "
+        help=gettext_lazy("The result is computed by the standard covering the review year; an officer's "
                 "rows are proposals for a head to recognise."),
     )
 )
@@ -699,25 +705,25 @@ def cards_apply(batch: Batch) -> None:
 r.register(
     r.ImportKind(
         key="insurance_cards",
-        label=_l("Health-insurance cards"),
+        label=gettext_lazy("Health-insurance cards"),
         order=40,
         columns=(
-            r.Column("card_number", _l("Card number"), r.CODE, required=True, max_length=20),
-            r.Column("holder_name", _l("Holder's name"), r.TEXT, required=True, max_length=150),
-            r.Column("commune_code", _l("Commune code"), r.INT, required=True),
-            r.Column("beneficiary_group", _l("Beneficiary group"), r.ENUM, required=True,
+            r.Column("card_number", gettext_lazy("Card number"), r.CODE, required=True, max_length=20),
+            r.Column("holder_name", gettext_lazy("Holder's name"), r.TEXT, required=True, max_length=150),
+            r.Column("commune_code", gettext_lazy("Commune code"), r.INT, required=True),
+            r.Column("beneficiary_group", gettext_lazy("Beneficiary group"), r.ENUM, required=True,
                      choices=tuple(BeneficiaryGroup.values)),
-            r.Column("issued_on", _l("Issued on"), r.DATE, required=True, event_date=True),
-            r.Column("valid_from", _l("Valid from"), r.DATE),
-            r.Column("valid_to", _l("Valid to"), r.DATE),
-            r.Column("holder_id_number", _l("Holder's citizen ID"), r.CITIZEN_ID, max_length=12),
-            r.Column("household_code", _l("Household code"), r.CODE, max_length=30),
+            r.Column("issued_on", gettext_lazy("Issued on"), r.DATE, required=True, event_date=True),
+            r.Column("valid_from", gettext_lazy("Valid from"), r.DATE),
+            r.Column("valid_to", gettext_lazy("Valid to"), r.DATE),
+            r.Column("holder_id_number", gettext_lazy("Holder's citizen ID"), r.CITIZEN_ID, max_length=12),
+            r.Column("household_code", gettext_lazy("Household code"), r.CODE, max_length=30),
         ),
         row_key=lambda row: row["card_number"],
         key_columns=("card_number",),
         validate=cards_validate,
         apply=cards_apply,
-        help=_l("Adds or updates cards by number; the holder is linked by citizen ID, else by "
+        help=gettext_lazy("Adds or updates cards by number; the holder is linked by citizen ID, else by "
                 "name within the household."),
     )
 )

@@ -52,7 +52,8 @@ class Problem:
 
     def line(self) -> str:
         """The command's line: `row N, column KEY: message` (contract.md, "All or nothing")."""
-        message = CONTRACT_MESSAGES.get(self.code, self.message)
+        # One line per problem, whatever the message spans (a database's error has a DETAIL line).
+        message = " ".join(CONTRACT_MESSAGES.get(self.code, self.message).split())
         if self.code == "file":
             return f"file: {message}"
         where = "header" if self.row is None else f"row {self.row}"
@@ -349,7 +350,17 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _as_shown(value: float) -> float:
+    """An XLSX number as Excel shows it: to 15 significant digits, so that a computed cell
+    (1.1 * 3 = 3.3000000000000003) reads 3.3. Whole numbers are left exactly as stored."""
+    if value.is_integer() or not value == value or value in (float("inf"), float("-inf")):
+        return value
+    return float(format(value, ".15g"))
+
+
 def _text(value) -> str:
+    if isinstance(value, float):
+        value = _as_shown(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime):
@@ -365,6 +376,7 @@ def _whole(value, *, money: bool = False) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
+        value = _as_shown(value)
         if value.is_integer():
             return int(value)
         raise BadValue
@@ -418,7 +430,9 @@ def parse_cell(column: r.Column, value, today: dt.date):
                 raise BadValue(_("An amount cannot be negative."))
         elif kind == r.DECIMAL:
             if isinstance(value, int | float) and not isinstance(value, bool):
-                parsed = Decimal(str(value))
+                parsed = Decimal(str(_as_shown(value) if isinstance(value, float) else value))
+                if not parsed.is_finite():
+                    raise BadValue
             else:
                 text = raw.replace(" ", "")
                 if "," in text and "." not in text:
@@ -573,7 +587,9 @@ def _run_rows(ctx: Context, table, chunk_rows: int, progress) -> None:
             continue
         seen.add(key)
         if key not in kind.by_column:
-            header_problems.append(Problem(None, 1, key, _("unknown column"), "unknown_column"))
+            # Named as the file writes it (keys are matched without regard to case).
+            written = _text(cell).lstrip("\ufeff").strip()
+            header_problems.append(Problem(None, 1, written, _("unknown column"), "unknown_column"))
             continue
         positions.append((index, key))
     for key in kind.required:
@@ -587,9 +603,11 @@ def _run_rows(ctx: Context, table, chunk_rows: int, progress) -> None:
     ctx.present = {key for _index, key in positions}
     total = max(table.total_rows - 1, 0)
     number = 0
-    label_checked = False
     chunk: list[Row] = []
     done = 0
+    # Only an XLSX file's second row may be the template's labels (contract.md, "Header"): in
+    # a CSV the line after the header is row 1 whatever it holds.
+    label_checked = table.format != "xlsx"
     for sheet_row, cells in rows:
         if not label_checked:
             label_checked = True

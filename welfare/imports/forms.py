@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from . import registry
 from .readers import file_format, unsupported_message, xls_message
@@ -12,13 +12,13 @@ from .services import MAX_UPLOAD_MB
 class ImportForm(forms.Form):
     """Which kind of records and which file; a dry run checks the file and saves nothing."""
 
-    kind = forms.ChoiceField(label=_l("Kind of records"))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of records"))
     file = forms.FileField(
-        label=_l("File"),
-        help_text=_l("CSV (UTF-8) or Excel .xlsx, first row the column keys as in the template."),
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("CSV (UTF-8) or Excel .xlsx, first row the column keys as in the template."),
     )
     dry_run = forms.BooleanField(
-        label=_l("Check only: report the problems and save nothing"), required=False
+        label=gettext_lazy("Check only: report the problems and save nothing"), required=False
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -27,7 +27,7 @@ class ImportForm(forms.Form):
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
         self.helper = FormHelper()
         self.helper.attrs = {"enctype": "multipart/form-data"}
-        self.helper.add_input(Submit("submit", _l("Import")))
+        self.helper.add_input(Submit("submit", gettext_lazy("Import")))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

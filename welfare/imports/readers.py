@@ -154,7 +154,10 @@ def _xlsx_table(stream: BinaryIO) -> Table:
     except (BadZipFile, KeyError, OSError, ValueError):
         raise FileProblem(_("The file is not a valid .xlsx workbook.")) from None
     sheet = workbook.worksheets[0]
-    total = sheet.max_row or 0
+    total = sheet.max_row or 0  # from the sheet's declared dimension: for the progress bar only
+    # Read-only mode trusts that declared dimension to bound the rows and columns it yields;
+    # some programs write a wrong one (`A1`), which would silently drop every data row.
+    sheet.reset_dimensions()
 
     def rows():
         number = 0

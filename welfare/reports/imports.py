@@ -4,7 +4,7 @@ indicator, imported by department heads (their province) and the command only.""
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from welfare.imports import registry as r
 from welfare.imports.engine import Batch, assign, bulk_add, bulk_change
@@ -77,22 +77,22 @@ def plans_apply(batch: Batch) -> None:
 r.register(
     r.ImportKind(
         key="plans",
-        label=_l("Plan targets"),
+        label=gettext_lazy("Plan targets"),
         order=90,
         who=r.HEADS_ONLY,
         columns=(
-            r.Column("province_code", _l("Province code"), r.INT, required=True),
-            r.Column("commune_code", _l("Commune code (empty: the whole province)"), r.INT),
-            r.Column("year", _l("Year"), r.YEAR, required=True),
-            r.Column("indicator", _l("Indicator"), r.ENUM, required=True,
+            r.Column("province_code", gettext_lazy("Province code"), r.INT, required=True),
+            r.Column("commune_code", gettext_lazy("Commune code (empty: the whole province)"), r.INT),
+            r.Column("year", gettext_lazy("Year"), r.YEAR, required=True),
+            r.Column("indicator", gettext_lazy("Indicator"), r.ENUM, required=True,
                      choices=tuple(PlanIndicator.values)),
-            r.Column("target", _l("Target"), r.DECIMAL, required=True),
+            r.Column("target", gettext_lazy("Target"), r.DECIMAL, required=True),
         ),
         row_key=_plan_key,
         key_columns=("province_code", "commune_code", "year", "indicator"),
         validate=plans_validate,
         apply=plans_apply,
-        help=_l("Targets per province or commune, year and indicator; imported by department "
+        help=gettext_lazy("Targets per province or commune, year and indicator; imported by department "
                 "heads only."),
     )
 )
