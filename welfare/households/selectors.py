@@ -218,12 +218,12 @@ def duplicate_pair(*, user, first_pk: int, second_pk: int) -> DuplicatePair:
     return DuplicatePair(first, second)
 
 
-def person_household_links(*, people: list[Person]) -> dict[int, list[Member]]:
-    """Current memberships of several people at once (the duplicate queue shows them)."""
+def person_household_links(*, user, people: list[Person]) -> dict[int, list[Member]]:
+    """Current memberships of several people at once, in households the user may see (the
+    duplicate queue shows them)."""
     links: dict[int, list[Member]] = defaultdict(list)
-    for member in Member.objects.filter(person__in=people, left_on__isnull=True).select_related(
-        "household"
-    ):
+    members = scope(Member.objects.filter(person__in=people, left_on__isnull=True), user)
+    for member in members.select_related("household"):
         links[member.person_id].append(member)
     return links
 

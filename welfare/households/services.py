@@ -171,6 +171,20 @@ def person_merge(*, user, keep: Person, duplicate: Person) -> Person:
     _require(user, "welfare.edit_cases", duplicate)
     keep = Person.objects.select_for_update().get(pk=keep.pk)
     duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+    # The duplicate's places, headships and cards move to the kept record: each must lie in the
+    # user's areas, or the merge would change another commune's records.
+    reached = [
+        Member.objects.filter(person=duplicate),
+        Household.objects.filter(head=duplicate),
+        InsuranceCard.objects.filter(person=duplicate),
+    ]
+    if any(scope(rows, user).count() != rows.count() for rows in reached):
+        raise ValidationError(
+            _(
+                "One of the two records is in a household or holds a card of another commune: "
+                "an administrator must merge them."
+            )
+        )
     if keep.id_number and duplicate.id_number and keep.id_number != duplicate.id_number:
         raise ValidationError(
             _("These two people have different citizen IDs: they cannot be the same person.")

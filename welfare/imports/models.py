@@ -40,6 +40,9 @@ class ImportRun(models.Model):
     province = models.ForeignKey(
         Province, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The communes an officer held when importing: every row had to lie in them. The officer
+    # sees and undoes the run only while still holding them all (a moved officer does not).
+    commune_codes = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=10, choices=ImportSource.choices, default=ImportSource.WEB)
     file_name = models.CharField(_("file"), max_length=255)
     file_size = models.PositiveBigIntegerField(default=0)

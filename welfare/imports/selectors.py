@@ -1,8 +1,8 @@
 """Reads of past imports, scoped: officers their own, heads their province's, admins all."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from welfare.accounts.scoping import sees_everything
+from welfare.accounts.scoping import sees_everything, user_commune_codes
 
 from .models import ImportRun
 
@@ -14,5 +14,8 @@ def import_list(*, user) -> QuerySet[ImportRun]:
     if sees_everything(user):
         return runs
     if user.role == "head" and user.province_id:
-        return runs.filter(Q(province_id=user.province_id) | Q(user=user))
-    return runs.filter(user=user)
+        return runs.filter(province_id=user.province_id)
+    # An officer's own runs, while every commune they were made in is still the officer's.
+    held = set(user_commune_codes(user))
+    own = ImportRun.objects.filter(user=user).values_list("pk", "commune_codes")
+    return runs.filter(pk__in=[pk for pk, codes in own if set(codes or []) <= held])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history, get_history_manager_for_model
 
+from welfare.accounts.permissions import Role
 from welfare.accounts.scoping import sees_everything, user_commune_codes
 from welfare.areas.models import Commune
 
@@ -49,6 +50,7 @@ def import_run_create(
         kind=kind,
         user=user,
         province_id=_user_province_id(user),
+        commune_codes=sorted(user_commune_codes(user)) if _is_officer(user) else [],
         source=source,
         file_name=file_name[:255],
         dry_run=dry_run,
@@ -151,7 +153,26 @@ def import_may_undo(*, user, run: ImportRun) -> bool:
     """Whoever made an import, or an admin, may undo it (contract.md, "Keys")."""
     if user is None or sees_everything(user):
         return True
-    return run.user_id is not None and run.user_id == user.pk and run.source == ImportSource.WEB
+    return (
+        run.user_id is not None
+        and run.user_id == user.pk
+        and run.source == ImportSource.WEB
+        and run_in_users_areas(user=user, run=run)
+    )
+
+
+def _is_officer(user) -> bool:
+    return user is not None and not sees_everything(user) and user.role == Role.OFFICER
+
+
+def run_in_users_areas(*, user, run: ImportRun) -> bool:
+    """Whether the run's rows all lie in the areas the user holds now: an officer's run in the
+    communes it was made in, a head's in their province."""
+    if sees_everything(user):
+        return True
+    if user.role == Role.OFFICER:
+        return set(run.commune_codes) <= set(user_commune_codes(user))
+    return run.province_id is not None and run.province_id == user.province_id
 
 
 def import_undo(*, user, run: ImportRun) -> int:

@@ -154,7 +154,13 @@ class HouseholdDetailView(RoleRequiredMixin, View):
         can_open_reviews = can_edit or user.has_perm("welfare.recognise_reviews", household)
         reviews = list(selectors.household_reviews(household=household))
         for review in reviews:
-            review.edit_url = url_or_none("review_edit", review.pk) if can_open_reviews else None
+            # A head opens the review's page (recognition is there); the edit form is an
+            # officer's, and would answer a head with 403.
+            review.edit_url = (
+                url_or_none("review_edit" if can_edit else "review_detail", review.pk)
+                if can_open_reviews
+                else None
+            )
         context = {
             "household": household,
             "members": selectors.household_members(household=household),

@@ -137,7 +137,7 @@ class DuplicateListView(RoleRequiredMixin, View):
     def get(self, request):
         pairs = selectors.person_duplicates(user=request.user)
         people = [p for pair in pairs for p in (pair.first, pair.second)]
-        links = selectors.person_household_links(people=people)
+        links = selectors.person_household_links(user=request.user, people=people)
         for pair in pairs:
             pair.first.households_now = links.get(pair.first.pk, [])
             pair.second.households_now = links.get(pair.second.pk, [])
