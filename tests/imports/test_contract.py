@@ -130,15 +130,25 @@ def test_missing_and_unknown_columns_also_in_a_dry_run(tmp_path):
     assert "header, column area_type: missing column" in lines
 
 
-def test_output_lines_are_single_lines_even_for_a_database_refusal(tmp_path):
-    """A rule only the database keeps (here: one citizen ID for two people) is reported as one
-    line per problem, whatever the database's message spans."""
-    HouseholdFactory(code="HL-1", head_member=PersonFactory(full_name="Nguyễn Văn An", sex="male",
-                                                            birth_date=dt.date(1985, 1, 1)))
+def test_output_lines_are_single_lines_even_for_a_database_refusal(tmp_path, monkeypatch):
+    """A rule only the database keeps is reported as one line per problem, whatever the
+    database's message spans (PostgreSQL adds a DETAIL line). The refusal is injected: every
+    conflict a file can hold is now caught before the save (tests/imports/test_id_conflicts.py)."""
+    from django.db import IntegrityError
+
+    from welfare.households import imports
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError(
+            'duplicate key value violates unique constraint "x"\n'
+            "DETAIL:  Key (code)=(HL-1) already exists."
+        )
+
+    monkeypatch.setattr(imports, "bulk_add", refuse)
     path = write(tmp_path, "ho.csv", [
-        [*HH, "head_id_number"],
-        ["HL-1", HUU_LUNG, "Nguyễn Văn An", "rural", "020085000123"],
-        ["HL-2", HUU_LUNG, "Nguyễn Văn An", "rural", "020085000123"],
+        HH,
+        ["HL-1", HUU_LUNG, "Nguyễn Văn An", "rural"],
+        ["HL-2", HUU_LUNG, "Trần Văn Bình", "rural"],
     ])
     out = io.StringIO()
     from django.core.management import CommandError, call_command
@@ -146,9 +156,9 @@ def test_output_lines_are_single_lines_even_for_a_database_refusal(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_records", "households", str(path), stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines and all(line.startswith("row ") for line in lines)
-    assert not Household.objects.filter(code="HL-2").exists()
-    assert Person.objects.filter(id_number="020085000123").count() == 0
+    assert len(lines) == 1 and lines[0].startswith("row 1, column household_code: ")
+    assert lines[0].endswith("DETAIL: Key (code)=(HL-1) already exists.")
+    assert not Household.objects.exists()
 
 
 # --- Values -------------------------------------------------------------------------------------

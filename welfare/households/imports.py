@@ -98,6 +98,60 @@ def _new_id_check(batch: Batch, row: Row, column: str, id_number: str, name: str
     return True
 
 
+class _IdClaims:
+    """The citizen IDs this file gives to people, over all its chunks (one per import, kept in
+    `batch.state`): ID -> (the first row giving it, the pk of the recorded person it is given
+    to or None for a new person, the folded name, the name). A recorded person without an ID
+    who gets one by a row, or a new person created with one, holds it for the rest of the file:
+    a later row giving that ID to another recorded person is refused, and a later row naming a
+    person by it links to the same person (the names agreeing), as it would once the earlier
+    row's chunk is saved. Memory: one small tuple per new ID of the file."""
+
+    def __init__(self, batch: Batch):
+        self.file: dict[str, tuple] = batch.state.setdefault("id_claims", {})
+        # The recorded people given an ID by a row of this chunk (not saved yet), both ways.
+        self.chunk: dict[str, Person] = {}
+        self.ids: dict[int, str] = {}
+
+    def current_id(self, person: Person) -> str | None:
+        """The person's ID as the earlier rows of the file leave it."""
+        return person.id_number or self.ids.get(person.pk)
+
+    def given(self, batch: Batch, row: Row, column: str, id_number: str, person: Person) -> bool:
+        """The row gives `id_number` to `person`, recorded without one: refused when an earlier
+        row of the file gave it to someone else."""
+        first = self.file.get(id_number)
+        if first is not None and first[1] != person.pk:
+            batch.error(row, column, _("This citizen ID is already given to another person in row "
+                                       "%(row)s.") % {"row": first[0]})
+            return False
+        return True
+
+    def new(self, batch: Batch, row: Row, column: str, id_number: str, name: str):
+        """The row names a person by an ID nobody held before this chunk. Returns (ok, person):
+        the recorded person an earlier row of this chunk gave the ID to, else None (a new
+        person, the same for every row naming it). Refused when an earlier row of the file
+        gave the ID to someone of another name."""
+        first = self.file.get(id_number)
+        if first is None:
+            return True, None
+        if first[2] != fold(name):
+            batch.error(row, column, _name_mismatch(Person(full_name=first[3]), name))
+            return False, None
+        return True, self.chunk.get(id_number)
+
+    def record(self, row: Row, id_number: str, person: Person | None, name: str) -> None:
+        """A valid row gives `id_number` to `person` (recorded without an ID), or to a new person
+        (None)."""
+        if id_number in self.file:
+            return
+        pk = person.pk if person is not None else None
+        self.file[id_number] = (row.number, pk, fold(name), _name(name))
+        if person is not None:
+            self.chunk[id_number] = person
+            self.ids[person.pk] = id_number
+
+
 class _NewPeople:
     """People to create in one chunk, one per citizen ID (two rows naming the same new ID get
     the same person)."""
@@ -134,7 +188,7 @@ def households_validate(batch: Batch) -> None:
             batch.commune_check(row)
     existing = _households_by_code(batch.values("household_code"), lock=True)
     people = _people_by_id(batch.values("head_id_number"))
-    new_ids: dict = {}
+    claims = _IdClaims(batch)
     for row in batch.valid():
         household = existing.get(row["household_code"])
         if row.has("head_id_number") and not _id_check(batch, row, "head_id_number"):
@@ -144,11 +198,16 @@ def households_validate(batch: Batch) -> None:
         if by_id is not None and by_id.name_folded != fold(row["head_name"]):
             batch.error(row, "head_id_number", _name_mismatch(by_id, row["head_name"]))
             continue
-        if given_id and by_id is None and not _new_id_check(
-            batch, row, "head_id_number", given_id, row["head_name"], new_ids
-        ):
-            continue
+        new_head = household is None or household.head is None
+        if given_id and by_id is None and new_head:
+            # The head the row names by an ID nobody held: the person an earlier row of the
+            # file gave it to, or a new one.
+            ok, by_id = claims.new(batch, row, "head_id_number", given_id, row["head_name"])
+            if not ok:
+                continue
         if household is None:
+            if given_id and by_id is None:
+                claims.record(row, given_id, by_id, row["head_name"])
             row.target = (None, by_id)
             continue
         if not batch.existing_commune_check(row, "household_code", household.commune_id):
@@ -164,8 +223,13 @@ def households_validate(batch: Batch) -> None:
             continue
         head = household.head
         if head is not None:
-            other_id = given_id and head.id_number and head.id_number != given_id
-            taken = given_id and not head.id_number and by_id is not None and by_id.pk != head.pk
+            head_id = claims.current_id(head)  # a head of two households may get it by a row above
+            other_id = given_id and head_id and head_id != given_id
+            if given_id and not head_id and not claims.given(
+                batch, row, "head_id_number", given_id, head
+            ):
+                continue
+            taken = given_id and not head_id and by_id is not None and by_id.pk != head.pk
             if other_id or taken:
                 batch.error(
                     row,
@@ -182,7 +246,7 @@ def households_validate(batch: Batch) -> None:
                       "page.") % {"name": head.full_name},
                 )
                 continue
-            if given_id and not head.id_number:
+            if given_id and not head_id:
                 # The head's ID is recorded now: it must agree with what is known of the head.
                 problems = person_id_problems(id_number=given_id, sex=head.sex,
                                               birth_date=head.birth_date, birth_year=head.birth_year)
@@ -190,6 +254,9 @@ def households_validate(batch: Batch) -> None:
                     for message in problems:
                         batch.error(row, "head_id_number", message)
                     continue
+                claims.record(row, given_id, head, row["head_name"])
+        elif given_id and by_id is None:
+            claims.record(row, given_id, None, row["head_name"])
         row.target = (household, by_id)
 
 
@@ -233,7 +300,7 @@ def households_apply(batch: Batch) -> None:
             if row.has("head_id_number"):
                 person_values["id_number"] = row["head_id_number"]
             entry = changed_people.setdefault(head.pk, [head, {}])
-            person_before = assign(head, person_values)
+            person_before = assign(entry[0], person_values)  # a head of two households: one object
             for name, old in person_before.items():
                 entry[1].setdefault(name, old)
         row.action = "updated" if before or person_before else "unchanged"
@@ -294,9 +361,11 @@ def members_validate(batch: Batch) -> None:
         .select_for_update(of=("self", "person"))
     ) if household_ids else []
     by_id = {}
+    by_person = {}
     by_name = defaultdict(list)
     heads = {}
     for m in members:
+        by_person[(m.household_id, m.person_id)] = m
         if m.person.id_number:
             by_id[(m.household_id, m.person.id_number)] = m
         by_name[(m.household_id, m.person.name_folded, m.person.birth_date)].append(m)
@@ -304,18 +373,20 @@ def members_validate(batch: Batch) -> None:
             heads[m.household_id] = m
     people = _people_by_id(batch.values("id_number", rows), lock=True)
     touched = batch.state.setdefault("members_touched", set())
-    new_ids: dict = {}
+    claims = _IdClaims(batch)
     for row in rows:
         household = row.target
         id_number = row["id_number"]
         folded = fold(row["full_name"])
         if id_number:
             member = by_id.get((household.pk, id_number))
+            if member is None and id_number in claims.chunk:  # given the ID by an earlier row
+                member = by_person.get((household.pk, claims.chunk[id_number].pk))
             if member is None:
                 # "else household_code + full_name + birth_date" (contract.md): a member recorded
                 # without an ID is the row's member, whose ID the row fills in.
                 found = [m for m in by_name.get((household.pk, folded, row["birth_date"]), [])
-                         if not m.person.id_number]
+                         if not claims.current_id(m.person)]
                 member = found[0] if len(found) == 1 else None
         else:
             found = by_name.get((household.pk, folded, row["birth_date"]), [])
@@ -334,8 +405,9 @@ def members_validate(batch: Batch) -> None:
                 headless.add(household.pk)
             if head is not None and (member is None or member.pk != head.pk):
                 # A row naming the head by name when the head has an ID, or by another person.
+                head_id = claims.current_id(head.person)
                 same = head.person.name_folded == folded and (
-                    not id_number or not head.person.id_number or head.person.id_number == id_number
+                    not id_number or not head_id or head_id == id_number
                 )
                 if not same:
                     batch.error(
@@ -350,37 +422,44 @@ def members_validate(batch: Batch) -> None:
                                            "changed on the household's page."))
             continue
         person = member.person if member is not None else people.get(id_number) if id_number else None
+        if id_number and person is None:
+            # An ID nobody held before this chunk: the person an earlier row of the file gave it
+            # to (the names agreeing), or a new one.
+            ok, person = claims.new(batch, row, "id_number", id_number, row["full_name"])
+            if not ok:
+                continue
         if person is not None and person.name_folded != folded:
             column = "id_number" if id_number and member is None else "full_name"
             batch.error(row, column, _name_mismatch(person, row["full_name"]) if id_number
                         else _("The names do not agree."))
             continue
-        if member is None and person is not None and id_number and person.pk in {
-            m.person_id for m in members if m.household_id == household.pk
-        }:
+        if member is None and person is not None and id_number and (
+            (household.pk, person.pk) in by_person
+        ):
             batch.error(row, "id_number", _("This person is already a member of the household."))
             continue
-        if id_number and person is not None and person.id_number and person.id_number != id_number:
+        person_id = claims.current_id(person) if person is not None else None
+        if id_number and person is not None and person_id and person_id != id_number:
             batch.error(row, "id_number", _("%(name)s already has another citizen ID.")
                         % {"name": person.full_name})
             continue
-        if id_number and person is not None and not person.id_number and id_number in people:
+        if id_number and person is not None and not person_id and not claims.given(
+            batch, row, "id_number", id_number, person
+        ):
+            continue
+        if id_number and person is not None and not person_id and id_number in people:
             batch.error(row, "id_number", _("Another person already has this citizen ID."))
             continue
         sex = row["sex"] or (person.sex if person else "")
         birth_date = row["birth_date"] or (person.birth_date if person else None)
         birth_year = None if birth_date else (person.birth_year if person else None)
         problems = person_id_problems(
-            id_number=id_number or (person.id_number if person else None),
+            id_number=id_number or person_id,
             sex=sex, birth_date=birth_date, birth_year=birth_year,
         )
         if problems:
             for message in problems:
                 batch.error(row, "id_number", message)
-            continue
-        if id_number and person is None and not _new_id_check(
-            batch, row, "id_number", id_number, row["full_name"], new_ids
-        ):
             continue
         if row["birth_date"] and row["birth_date"] > batch.today:
             batch.error(row, "birth_date", _("The date cannot be in the future."))
@@ -390,6 +469,8 @@ def members_validate(batch: Batch) -> None:
                 batch.error(row, "full_name", _("Another row of the file is about the same member."))
                 continue
             touched.add(member.pk)
+        if id_number and not person_id:
+            claims.record(row, id_number, person, row["full_name"])
         row.target = (household, member, person)
 
 
@@ -412,7 +493,9 @@ def members_apply(batch: Batch) -> None:
                 person_values["id_number"] = row["id_number"]
             if person_values.get("full_name"):
                 person_values["name_folded"] = fold(person_values["full_name"])
+            # Two rows about one person (in two households) change one object.
             entry = changed_people.setdefault(person.pk, [person, {}])
+            person = entry[0]
             for name, old in assign(person, person_values).items():
                 entry[1].setdefault(name, old)
         else:
