@@ -87,17 +87,6 @@ def _name_mismatch(person: Person, given: str) -> str:
     }
 
 
-def _new_id_check(batch: Batch, row: Row, column: str, id_number: str, name: str, seen: dict) -> bool:
-    """Two rows of one chunk that create the same new person (by citizen ID) must name them
-    alike (later chunks find the person created by an earlier one, and compare)."""
-    folded = fold(name)
-    first = seen.setdefault(id_number, (folded, name))
-    if first[0] != folded:
-        batch.error(row, column, _name_mismatch(Person(full_name=first[1]), name))
-        return False
-    return True
-
-
 class _IdClaims:
     """The citizen IDs this file gives to people, over all its chunks (one per import, kept in
     `batch.state`): ID -> (the first row giving it, the pk of the recorded person it is given
@@ -651,10 +640,6 @@ def reviews_apply(batch: Batch) -> None:
             added.append(review)
             row.action = "added"
             continue
-        if review.status == ReviewStatus.RECOGNISED and not row.has("recognised_on") and (
-            user is not None and not user.has_perm("welfare.recognise_reviews")
-        ):  # pragma: no cover - refused in validate
-            continue
         before = assign(review, values)
         changed.append((review, before))
         row.action = "updated" if before else "unchanged"
@@ -701,7 +686,7 @@ def cards_validate(batch: Batch) -> None:
     cards = {c.card_number: c for c in InsuranceCard.objects.select_for_update().filter(
         card_number__in=batch.values("card_number", rows))}
     people = _people_by_id(batch.values("holder_id_number", rows))
-    new_ids: dict = {}
+    claims = _IdClaims(batch)
     for row in rows:
         household = None
         if row.has("household_code"):
@@ -725,10 +710,14 @@ def cards_validate(batch: Batch) -> None:
             if person is not None and person.name_folded != fold(row["holder_name"]):
                 batch.error(row, "holder_id_number", _name_mismatch(person, row["holder_name"]))
                 continue
-            if person is None and not _new_id_check(
-                batch, row, "holder_id_number", row["holder_id_number"], row["holder_name"], new_ids
-            ):
-                continue
+            if person is None:
+                # A new holder: every row of the file naming this ID must name them alike.
+                ok, _same = claims.new(
+                    batch, row, "holder_id_number", row["holder_id_number"], row["holder_name"]
+                )
+                if not ok:
+                    continue
+                claims.record(row, row["holder_id_number"], None, row["holder_name"])
         row.target = [card, household, person]
     # A holder without an ID number is found by name among the household's members.
     by_name_rows = [row for row in batch.valid() if row.target[1] is not None and row.target[2] is None
