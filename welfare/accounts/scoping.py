@@ -23,7 +23,8 @@ M = TypeVar("M", bound=models.Model)
 NOTHING = Q(pk__in=[])
 
 
-def _paths(model: type[models.Model]) -> tuple[str, str]:
+def area_paths(model: type[models.Model]) -> tuple[str, str]:
+    """The lookups from `model` to its commune and to its province."""
     commune_path = getattr(model, "commune_path", "commune")
     default_province = "province" if commune_path == "pk" else f"{commune_path}__province"
     return commune_path, getattr(model, "province_path", default_province)
@@ -39,7 +40,7 @@ def area_q(user, model: type[models.Model]) -> Q:
         return NOTHING
     if sees_everything(user):
         return Q()
-    commune_path, province_path = _paths(model)
+    commune_path, province_path = area_paths(model)
     if user.role == Role.HEAD and user.province_id:
         return Q(**{province_path: user.province_id})
     if user.role == Role.OFFICER:
@@ -96,7 +97,7 @@ def in_scope(user, obj: models.Model) -> bool:
 def _unsaved_in_scope(user, obj: models.Model) -> bool:
     if sees_everything(user):
         return True
-    commune_path, province_path = _paths(type(obj))
+    commune_path, province_path = area_paths(type(obj))
     commune_id = _follow(obj, commune_path)
     if user.role == Role.HEAD:
         return user.province_id is not None and _follow(obj, province_path) == user.province_id

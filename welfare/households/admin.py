@@ -24,7 +24,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from welfare.accounts.scoping import AreaScopedAdminMixin, user_communes, user_provinces
+from welfare.accounts.scoping import (
+    AreaScopedAdminMixin,
+    area_paths,
+    user_communes,
+    user_provinces,
+)
 from welfare.core.formatting import format_vnd
 from welfare.core.services import versioned_update
 from welfare.core.text import fold
@@ -55,10 +60,6 @@ def _nowrap(text: str):
     return format_html('<span style="white-space: nowrap">{}</span>', text)
 
 
-def _commune_path(model) -> str:
-    return getattr(model, "commune_path", "commune")
-
-
 class ProvinceFilter(admin.SimpleListFilter):
     """The provinces the user works in (one for a head: then the filter is not shown)."""
 
@@ -71,7 +72,7 @@ class ProvinceFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(**{f"{_commune_path(queryset.model)}__province": self.value()})
+            return queryset.filter(**{area_paths(queryset.model)[1]: self.value()})
         return queryset
 
 
@@ -99,7 +100,7 @@ class CommuneFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(**{_commune_path(queryset.model): self.value()})
+            return queryset.filter(**{area_paths(queryset.model)[0]: self.value()})
         return queryset
 
 
