@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from welfare.accounts.scoping import user_communes, user_provinces
+from welfare.areas.rules import commune_outside_province
 
 from .models import Plan
 from .periods import ReportArea
@@ -100,8 +101,11 @@ class SummaryRequestForm(forms.Form):
             province = cleaned["province"] = self.only_province
         if commune is None and province is None and not self.errors:
             raise forms.ValidationError(_("Choose a province or a commune."))
-        if commune is not None and province is not None and commune.province_id != province.pk:
-            self.add_error("commune", _("The commune does not lie in the province."))
+        problem = commune and province and commune_outside_province(
+            commune_province_id=commune.province_id, province_id=province.pk
+        )
+        if problem:
+            self.add_error("commune", problem)
         return cleaned
 
     def area(self) -> ReportArea:

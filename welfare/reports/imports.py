@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from welfare.areas.rules import commune_outside_province
 from welfare.imports import registry as r
 from welfare.imports.engine import Batch, assign, bulk_add, bulk_change
 
@@ -31,8 +32,11 @@ def plans_validate(batch: Batch) -> None:
             if commune not in ctx.communes:
                 batch.error(row, "commune_code", _("No commune has the code %(code)s.") % {"code": commune})
                 continue
-            if ctx.communes[commune] != province:
-                batch.error(row, "commune_code", _("The commune does not lie in the province."))
+            problem = commune_outside_province(
+                commune_province_id=ctx.communes[commune], province_id=province
+            )
+            if problem:
+                batch.error(row, "commune_code", problem)
                 continue
         target: Decimal = row["target"]
         if target < 0:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from welfare.areas.models import Commune, Province
+from welfare.areas.rules import commune_outside_province
 from welfare.core.models import VersionedModel
 
 
@@ -86,8 +87,12 @@ class Plan(VersionedModel):
     def clean(self):
         super().clean()
         errors = {}
-        if self.commune_id and self.province_id and self.commune.province_id != self.province_id:
-            errors["commune"] = _("The commune does not lie in the province.")
+        if self.commune_id:
+            problem = commune_outside_province(
+                commune_province_id=self.commune.province_id, province_id=self.province_id
+            )
+            if problem:
+                errors["commune"] = problem
         if self.target is not None:
             if self.indicator == PlanIndicator.NEW_JOBS and self.target != self.target.to_integral():
                 errors["target"] = _("The new-jobs target is a whole number of jobs.")
