@@ -143,3 +143,49 @@ class InsuranceCardFactory(factory.django.DjangoModelFactory):
     commune_id = HUU_LUNG
     beneficiary_group = "poor"
     issued_on = factory.LazyFunction(lambda: __import__("datetime").date(2022, 1, 15))
+
+
+class BeneficiaryFactory(factory.django.DjangoModelFactory):
+    """A war invalid at 41 % of Hữu Lũng, entitled since 2020 (the person in the same commune)."""
+
+    class Meta:
+        model = "beneficiaries.Beneficiary"
+
+    programme = "merit"
+    code = factory.Sequence(lambda n: f"NCC-{n:05d}")
+    commune_id = HUU_LUNG
+    person = factory.SubFactory(PersonFactory, commune_id=factory.SelfAttribute("..commune_id"))
+    category = "g"
+    relation = "self"
+    sub_case = "invalid"
+    rate_percent = 41
+    start_on = factory.LazyFunction(lambda: __import__("datetime").date(2020, 1, 1))
+
+
+class SocialBeneficiaryFactory(BeneficiaryFactory):
+    """An elderly person of 82 without a pension (coefficient 1.0)."""
+
+    programme = "social_protection"
+    code = factory.Sequence(lambda n: f"BTXH-{n:05d}")
+    category = ""
+    sub_case = "standard"
+    rate_percent = None
+    social_categories = factory.LazyFunction(lambda: ["elderly_80"])
+    person = factory.SubFactory(
+        PersonFactory,
+        commune_id=factory.SelfAttribute("..commune_id"),
+        birth_date=__import__("datetime").date(1940, 3, 1),
+    )
+
+
+class DossierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "beneficiaries.Dossier"
+
+    code = factory.Sequence(lambda n: f"HS-{n:05d}")
+    commune_id = HUU_LUNG
+    applicant_name = factory.Faker("name", locale="vi_VN")
+    kind = "recognition"
+    received_on = factory.LazyFunction(lambda: __import__("datetime").date(2022, 3, 1))
+    due_on = factory.LazyFunction(lambda: __import__("datetime").date(2022, 3, 21))
+    status = "received"
