@@ -76,7 +76,7 @@ class SubCase(models.TextChoices):
     TOXIC = "toxic", _("Toxic chemicals (by rate)")
     CERTIFICATE = "certificate", _("“Tổ quốc ghi công” or “Có công với nước” before August 1945")
     RESISTANCE_ORDER = "resistance_order", _("Resistance Order")
-    CARER = "carer", _("Carer of a Heroic Mother or of an invalid at 81 % or more")
+    CARER = "carer", _("Carer of a Heroic Mother or of an invalid at 81 percent or more")
 
 
 class RateKind(models.TextChoices):
@@ -393,11 +393,21 @@ class PaymentRun(VersionedModel):
     skipped_count = models.PositiveIntegerField(_("already paid in another list"), default=0)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
     built_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("built by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
 
     province_path = "province"
@@ -473,7 +483,12 @@ class Payment(VersionedModel):
     basis = models.CharField(_("how the amount was set"), max_length=255, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     commune_path = "beneficiary__commune"

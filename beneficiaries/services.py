@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -256,7 +256,7 @@ def payment_run_build(*, run_id: int, user=None, progress=None) -> PaymentRun:
     case has no rule is listed as not paid, never paid zero. Rebuilding a draft replaces it;
     an approved run is locked. A beneficiary already paid for the month in another list (a
     commune's run, an imported payment) is skipped and counted."""
-    run = PaymentRun.objects.select_for_update().select_related("province", "commune").get(pk=run_id)
+    run = PaymentRun.objects.select_for_update(of=("self",)).select_related("province", "commune").get(pk=run_id)
     if run.locked:
         raise ValidationError(_("The run of %(month)s is approved: it is locked.") % {"month": f"{run.month:%m/%Y}"})
     run.payments.all().delete()
@@ -343,13 +343,11 @@ def payment_run_approve(*, user, run: PaymentRun, expected_version: int) -> Paym
             code="stale",
         )
     now = timezone.now()
-    payments = list(run.payments.select_for_update().order_by("pk"))
-    for payment in payments:
-        payment.status = PaymentStatus.APPROVED
-        payment.version += 1
-        payment.updated_at = now
-    bulk_update_with_history(
-        payments, Payment, ["status", "version", "updated_at"], batch_size=1000, default_user=user
+    # One UPDATE for the whole list (a province's run holds thousands), then one history row
+    # per payment, by the head; the run row's lock keeps the list from changing meanwhile.
+    run.payments.update(status=PaymentStatus.APPROVED, version=F("version") + 1, updated_at=now)
+    Payment.history.bulk_history_create(
+        list(run.payments.order_by("pk")), batch_size=2000, default_user=user, default_date=now, update=True
     )
     run.status = RunStatus.APPROVED
     run.approved_at = now
