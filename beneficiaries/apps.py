@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class BeneficiariesConfig(AppConfig):
     name = "beneficiaries"
     verbose_name = _("Meritorious people and social protection")
+
+    def ready(self):
+        from . import navigation  # noqa: F401

@@ -1,0 +1,3 @@
+from .views import beneficiaries, dossiers, runs
+
+urlpatterns = [*beneficiaries.urlpatterns, *runs.urlpatterns, *dossiers.urlpatterns]
