@@ -747,6 +747,17 @@ CONTRACT_TABLE = {
     "plans": [("province_code", True, ()), ("commune_code", False, ()), ("year", True, ()),
               ("indicator", True, ("new_jobs", "trained_labour_rate", "poverty_rate_reduction")),
               ("target", True, ())],
+    "merit_beneficiaries": [("beneficiary_code", True, ()), ("full_name", True, ()), ("commune_code", True, ()),
+                            ("category", True, ("a", "b", "c", "d", "dd", "e", "g", "h", "i", "k", "l", "m")),
+                            ("relation", True, ("self", "parent", "spouse", "child", "carer")),
+                            ("birth_date", False, ()), ("sex", False, ("male", "female")),
+                            ("id_number", False, ())],
+    "allowance_payments": [("beneficiary_code", True, ()), ("month", True, ()), ("amount_vnd", True, ()),
+                           ("kind", True, ("monthly", "one_off")), ("paid_on", False, ())],
+    "merit_dossiers": [("dossier_code", True, ()), ("commune_code", True, ()), ("applicant_name", True, ()),
+                       ("kind", True, ("recognition", "allowance", "other")), ("received_on", True, ()),
+                       ("status", True, ("received", "in_review", "approved", "rejected", "returned")),
+                       ("decided_on", False, ())],
 }
 EVENT_DATES = {"issued_on", "distributed_on", "given_on", "paid_on", "received_on", "decided_on",
                "disbursed_on", "placed_on", "approved_on", "recognised_on"}
