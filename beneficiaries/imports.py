@@ -430,6 +430,13 @@ def payments_apply(batch: Batch) -> None:
         services.run_totals_refresh(run_ids=runs)
 
 
+def payments_after_undo(touched: dict[str, set[int]]) -> None:
+    """An undone import put payments back in their draft runs: recount those runs."""
+    pks = touched.get(Payment._meta.label, set())
+    runs = set(Payment.objects.filter(pk__in=pks).exclude(run=None).values_list("run_id", flat=True))
+    services.run_totals_refresh(run_ids=runs)
+
+
 r.register(
     r.ImportKind(
         key="allowance_payments",
@@ -448,6 +455,7 @@ r.register(
         key_columns=("beneficiary_code", "month"),
         validate=payments_validate,
         apply=payments_apply,
+        after_undo=payments_after_undo,
         help=gettext_lazy("Payments as paid: a head's are approved, an officer's proposed for a head to "
                           "approve. A monthly payment is found by beneficiary and month; a month "
                           "whose payment run is approved is locked."),

@@ -393,8 +393,13 @@ def test_undo_of_payments_puts_a_draft_runs_payment_back(tmp_path, invalids):
     services.payment_run_build(run_id=run.pk)
     path = write(tmp_path, "ct.csv", [PAY, ["NCC-1", "2024-07", 3_000_000, "monthly", ""],
                                        ["NCC-2", "2024-02", 300_000, "one_off", ""]])
+    built = PaymentRun.objects.get(pk=run.pk)
     assert run_command("allowance_payments", path)[0] == 0
+    assert PaymentRun.objects.get(pk=run.pk).payments_count == built.payments_count - 1
     import_undo(user=admin(), run=ImportRun.objects.get())
     payment = Payment.objects.get(beneficiary__code="NCC-1")
     assert (payment.run_id, payment.amount_vnd, payment.status) == (run.pk, 3_667_000, "proposed")
     assert not Payment.objects.filter(kind="one_off").exists()
+    # The run's totals count the payment again.
+    restored = PaymentRun.objects.get(pk=run.pk)
+    assert (restored.payments_count, restored.total_vnd) == (built.payments_count, built.total_vnd)

@@ -75,6 +75,9 @@ class ImportKind:
     who: str = OFFICERS_AND_HEADS
     order: int = 100
     help: str | Promise = ""
+    # Called inside the undo's transaction with the pks it restored or removed, per model
+    # label ("app.Model"), for totals a kind keeps elsewhere (a draft run's sum, say).
+    after_undo: Callable[[dict[str, set[int]]], None] | None = None
     by_column: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):

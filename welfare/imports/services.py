@@ -199,6 +199,9 @@ def import_undo(*, user, run: ImportRun) -> int:
                 touched += _undo_changed(model, change.entries, restored[change.model], user, reason)
             else:
                 touched += _undo_added(model, change.entries, restored[change.model], user, reason)
+        kind = registry.kind_for(run.kind)
+        if kind is not None and kind.after_undo is not None:
+            kind.after_undo(dict(restored))
         run.status = RunStatus.UNDONE
         run.undone_at = timezone.now()
         run.undone_by = user
