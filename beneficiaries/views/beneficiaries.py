@@ -19,7 +19,7 @@ from welfare.households.views.households import _add_error
 
 from .. import rules, selectors, services
 from ..forms import BeneficiaryEndForm, BeneficiaryFilterForm, BeneficiaryForm, OneOffForm
-from ..models import Beneficiary, PaymentStatus, Programme, SocialCategory, month_start
+from ..models import Beneficiary, PaymentRun, PaymentStatus, Programme, SocialCategory, month_start
 
 # Service errors named after a model field the form shows under another name.
 FIELD_ALIASES = {"relative_of": "relative_of_id_number"}
@@ -106,6 +106,11 @@ class BeneficiaryDetailView(RoleRequiredMixin, View):
             except rules.NoRule as exc:
                 no_rule = str(exc)
         payments = list(selectors.beneficiary_payments(beneficiary=beneficiary))
+        # A province's run opens to heads only: link the runs this user may open.
+        runs = {p.run_id for p in payments if p.run_id}
+        openable = set(scope(PaymentRun.objects.filter(pk__in=runs), user).values_list("pk", flat=True))
+        for payment in payments:
+            payment.run_openable = payment.run_id in openable
         can_edit = user.has_perm("welfare.edit_cases", beneficiary)
         beneficiary.social_labels = social_labels(beneficiary)
         relative_of_visible = (
