@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from welfare.accounts.scoping import user_communes
+from welfare.accounts.scoping import in_scope, user_communes
 from welfare.households.forms import BLANK, PersonFieldsMixin, _not_future, date_field
 from welfare.households.review_forms import VndField
 
@@ -131,6 +131,8 @@ class BeneficiaryForm(PersonFieldsMixin, forms.Form):
         self.person = beneficiary.person if beneficiary is not None else person
         if beneficiary is not None and "initial" not in kwargs:
             kwargs["initial"] = self._initial_of(beneficiary)
+            if self._keeps_link(user, beneficiary):
+                kwargs["initial"]["relative_of_id_number"] = ""
         super().__init__(*args, **kwargs)
         communes = user_communes(user).order_by("name")
         self.fields["commune"].queryset = communes
@@ -161,18 +163,24 @@ class BeneficiaryForm(PersonFieldsMixin, forms.Form):
             self.fields["social_categories"].required = True
         if beneficiary is not None:
             self.fields["version"].initial = beneficiary.version
-            if (
-                programme == Programme.MERIT
-                and beneficiary.relative_of
-                and not beneficiary.relative_of.id_number
-            ):
-                self.fields["relative_of_id_number"].help_text = _(
-                    "Now linked to %(name)s, who has no citizen ID: leave empty to keep the link."
-                ) % {"name": beneficiary.relative_of.full_name}
+            if programme == Programme.MERIT and self._keeps_link(user, beneficiary):
+                self.fields["relative_of_id_number"].help_text = (
+                    _("Now linked to %(name)s, who has no citizen ID: leave empty to keep the link.")
+                    % {"name": beneficiary.relative_of.full_name}
+                    if in_scope(user, beneficiary.relative_of)
+                    else _("Now linked to a person recorded in another commune: leave empty to keep the link.")
+                )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = self._layout()
+
+    @staticmethod
+    def _keeps_link(user, b: Beneficiary) -> bool:
+        """Whether a blank field keeps the current link: the martyr or invalid has no ID to
+        type, or is recorded in a commune the user does not keep (whose ID is not shown)."""
+        relative = b.relative_of
+        return relative is not None and (not relative.id_number or not in_scope(user, relative))
 
     @staticmethod
     def _initial_of(b: Beneficiary) -> dict:
@@ -266,11 +274,7 @@ class BeneficiaryForm(PersonFieldsMixin, forms.Form):
                         _("No person of your communes has this citizen ID."),
                     )
                 cleaned["relative_of"] = relative
-            elif (
-                self.beneficiary is not None
-                and self.beneficiary.relative_of
-                and not self.beneficiary.relative_of.id_number
-            ):
+            elif self.beneficiary is not None and self._keeps_link(self.user, self.beneficiary):
                 cleaned["relative_of"] = self.beneficiary.relative_of
         return cleaned
 

@@ -88,6 +88,11 @@ def _person_fill(batch: Batch, row: Row, person: Person) -> dict | None:
         if recorded in (None, ""):
             fill[field] = row[column]
         elif recorded != row[column]:
+            if not batch.scope.commune_ok(person.commune_id):
+                # The record is another commune's: its data is not shown (Decree 356/2025/NĐ-CP).
+                batch.error(row, column, _("This differs from the recorded person's: the commune "
+                                           "that keeps the person's record can check it."))
+                return None
             shown = recorded.strftime("%d/%m/%Y") if isinstance(recorded, dt.date) else person.get_sex_display()
             batch.error(
                 row,
@@ -134,6 +139,9 @@ def beneficiaries_validate(batch: Batch) -> None:
         code = row["beneficiary_code"]
         beneficiary = existing.get(code)
         if beneficiary is not None:
+            # The commune first: another commune's record says nothing more about itself.
+            if not batch.existing_commune_check(row, "beneficiary_code", beneficiary.commune_id):
+                continue
             if beneficiary.programme != Programme.MERIT:
                 batch.error(
                     row,
@@ -141,8 +149,6 @@ def beneficiaries_validate(batch: Batch) -> None:
                     _("Beneficiary %(code)s is enrolled in social protection, not as a meritorious "
                       "person.") % {"code": code},
                 )
-                continue
-            if not batch.existing_commune_check(row, "beneficiary_code", beneficiary.commune_id):
                 continue
         id_number = row["id_number"]
         folded = fold(row["full_name"])
@@ -191,7 +197,10 @@ def beneficiaries_validate(batch: Batch) -> None:
         if person is not None and person.pk is not None:
             if beneficiary is None and person.status != PersonStatus.ACTIVE:
                 batch.error(row, "id_number", _("This person is recorded as died or moved away: "
-                                                "they cannot be enrolled."))
+                                                "they cannot be enrolled.")
+                            if batch.scope.commune_ok(person.commune_id)
+                            else _("The person with this citizen ID cannot be enrolled: the commune "
+                                   "that keeps their record can say why."))
                 continue
             more = _person_fill(batch, row, person)
             if more is None:
@@ -431,10 +440,19 @@ def payments_apply(batch: Batch) -> None:
 
 
 def payments_after_undo(touched: dict[str, set[int]]) -> None:
-    """An undone import put payments back in their draft runs: recount those runs."""
+    """An undone import put payments back in their draft runs: recount those runs. A run
+    approved since is locked: the undo is refused (and rolled back) rather than change it."""
+    from welfare.imports.services import UndoRefused
+
     pks = touched.get(Payment._meta.label, set())
-    runs = set(Payment.objects.filter(pk__in=pks).exclude(run=None).values_list("run_id", flat=True))
-    services.run_totals_refresh(run_ids=runs)
+    runs = PaymentRun.objects.filter(pk__in=Payment.objects.filter(pk__in=pks).values("run_id"))
+    locked = runs.filter(status=RunStatus.APPROVED).first()
+    if locked is not None:
+        raise UndoRefused(
+            _("This import cannot be undone: the payment run %(run)s was approved after it. "
+              "Correct the payments by a new import.") % {"run": locked}
+        )
+    services.run_totals_refresh(run_ids=runs.values_list("pk", flat=True))
 
 
 r.register(

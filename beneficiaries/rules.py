@@ -118,12 +118,24 @@ def merit_amount(beneficiary: Beneficiary, schedule: Schedule) -> Amount:
     amount = _row_amount(base, schedule)
     parts = [f"{base.description or SubCase(base.sub_case).label}: {vnd(amount)}"]
     for supplement, times in _supplements_of(b):
-        for row in schedule.rates:
-            if row.kind == RateKind.SUPPLEMENT and row.category == b.category and row.supplement == supplement:
-                extra = _row_amount(row, schedule) * times
-                amount += extra
-                label = row.description or Supplement(supplement).label
-                parts.append(f"{label}: {vnd(extra)}" if times == 1 else f"{label}: {times} × {vnd(extra // times)}")
+        rows = [
+            r
+            for r in schedule.rates
+            if r.kind == RateKind.SUPPLEMENT and r.category == b.category and r.supplement == supplement
+        ]
+        if len(rows) != 1:
+            # A case owed a supplement is listed, not silently underpaid.
+            raise NoRule(
+                _("The amount schedule for %(month)s has no row for the supplement “%(supplement)s”.")
+                % {"month": month_label, "supplement": Supplement(supplement).label}
+                if not rows
+                else _("The amount schedule for %(month)s has %(count)d rows that match this case: keep one.")
+                % {"month": month_label, "count": len(rows)}
+            )
+        extra = _row_amount(rows[0], schedule) * times
+        amount += extra
+        label = rows[0].description or Supplement(supplement).label
+        parts.append(f"{label}: {vnd(extra)}" if times == 1 else f"{label}: {times} × {vnd(extra // times)}")
     return Amount(amount, "; ".join(parts))
 
 

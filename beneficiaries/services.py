@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from welfare.accounts.scoping import scope
 from welfare.areas.models import Commune, Province
 from welfare.core.services import job_start, versioned_update
-from welfare.households.models import Person
+from welfare.households.models import Person, PersonStatus
 
 from .models import (
     Beneficiary,
@@ -145,7 +145,11 @@ def beneficiary_update(*, user, beneficiary: Beneficiary, expected_version: int,
     _check(merged)
     if "commune" in changes:
         _require(user, "welfare.edit_cases", Beneficiary(commune=changes["commune"]))
+    moved = "commune" in changes and changes["commune"].pk != beneficiary.commune_id
     updated = versioned_update(beneficiary, expected_version=expected_version, changes=changes)
+    if moved:
+        # The old commune's draft lists no longer pay a case it does not keep.
+        _drop_drafts_after(updated, dt.date.min, in_runs_only=True)
     if updated.end_on:
         _drop_drafts_after(updated, updated.end_on)
     return updated
@@ -166,7 +170,7 @@ def beneficiary_end(*, user, beneficiary: Beneficiary, on: dt.date, reason: str,
     return updated
 
 
-def _drop_drafts_after(beneficiary: Beneficiary, on: dt.date) -> None:
+def _drop_drafts_after(beneficiary: Beneficiary, on: dt.date, *, in_runs_only: bool = False) -> None:
     """Withdraw monthly payments not yet approved for months after the entitlement ended."""
     later = Payment.objects.filter(
         beneficiary=beneficiary,
@@ -174,6 +178,8 @@ def _drop_drafts_after(beneficiary: Beneficiary, on: dt.date) -> None:
         status=PaymentStatus.PROPOSED,
         month__gt=month_start(on),
     )
+    if in_runs_only:
+        later = later.exclude(run=None)
     runs = set(later.exclude(run=None).values_list("run_id", flat=True))
     later.delete()
     run_totals_refresh(run_ids=runs)
@@ -186,11 +192,12 @@ def entitlements_end_for_person(*, person: Person, on: dt.date, reason: str, use
         Beneficiary.objects.select_for_update()
         .filter(person=person)
         .filter(Q(end_on__isnull=True) | Q(end_on__gt=on))
-        .exclude(start_on__gt=on)
         .order_by("pk")
     )
     for beneficiary in open_:
-        beneficiary.end_on = on
+        # An entitlement that had not started yet ends on its first day (an end cannot come
+        # before a start); runs leave out people who died or moved before the month anyway.
+        beneficiary.end_on = max(on, beneficiary.start_on)
         beneficiary.end_reason = reason
         beneficiary.version += 1
         beneficiary._history_user = user
@@ -263,6 +270,7 @@ def payment_run_build(*, run_id: int, user=None, progress=None) -> PaymentRun:
     scope_q = run_scope_q(programme=run.programme, province=run.province, commune=run.commune)
     beneficiaries = list(
         Beneficiary.objects.filter(scope_q, entitled_in_month_q(run.month))
+        .exclude(person__status__in=(PersonStatus.DIED, PersonStatus.MOVED), person__status_date__lt=run.month)
         .select_related("person")
         .order_by("commune_id", "code")
     )
@@ -323,7 +331,9 @@ def run_totals_refresh(*, run_ids: Iterable[int]) -> None:
         figures = run.payments.aggregate(n=Count("pk"), total=Sum("amount_vnd"))
         run.payments_count = figures["n"]
         run.total_vnd = figures["total"] or 0
-        run.save(update_fields=["payments_count", "total_vnd", "updated_at"])
+        # The list changed: a head who reviewed the old one must look again before approving.
+        run.version += 1
+        run.save(update_fields=["payments_count", "total_vnd", "version", "updated_at"])
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError
 
 from welfare.core.services import progress_report
 
@@ -10,7 +10,9 @@ from .services import payment_run_build
 @shared_task(
     bind=True,
     acks_late=True,
-    autoretry_for=(OperationalError,),
+    # IntegrityError: another list (a commune's and the province's built at once) took a
+    # beneficiary's month first; the retry skips them as already paid.
+    autoretry_for=(OperationalError, IntegrityError),
     max_retries=3,
     retry_backoff=True,
 )
