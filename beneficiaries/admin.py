@@ -96,7 +96,13 @@ class StandardLevelAdmin(ReferenceAdmin):
 
 @admin.register(AllowanceRate)
 class AllowanceRateAdmin(ReferenceAdmin):
-    list_display = ["category", "sub_case", "kind", "supplement", "band", "amount", "validity", "verified"]
+    # The letter and the row's own description keep the list readable on one screen; the
+    # category's and sub-case's full names are in the filters and on the row's page.
+    list_display = ["letter", "description", "amount", "validity", "kind", "verified"]
+    list_display_links = ["letter", "description"]
+
+    class Media:
+        css = {"all": ["beneficiaries/admin.css"]}
     list_filter = ["category", "sub_case", "kind", "unverified", "valid_from"]
     search_fields = ["description", "legal_basis"]
     list_per_page = 200
@@ -107,9 +113,9 @@ class AllowanceRateAdmin(ReferenceAdmin):
         (_("Validity"), {"fields": ReferenceAdmin.validity_fields}),
     )
 
-    @admin.display(description=_("rate band"), ordering="rate_min")
-    def band(self, obj):
-        return _nowrap(f"{obj.rate_min}–{obj.rate_max} %") if obj.rate_min is not None else ""
+    @admin.display(description=_("category"), ordering="category")
+    def letter(self, obj):
+        return _nowrap("(đ)" if obj.category == "dd" else f"({obj.category})")
 
     @admin.display(description=_("amount"), ordering="amount_vnd")
     def amount(self, obj):
