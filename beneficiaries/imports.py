@@ -369,14 +369,19 @@ def payments_validate(batch: Batch) -> None:
     months = batch.values("month", monthly)
     bens = [row.target[0] for row in monthly]
     # The approved runs that cover these beneficiaries' communes or provinces in those months.
-    locked = set(
-        PaymentRun.objects.filter(status=RunStatus.APPROVED, month__in=months)
+    # Every run of those months is locked first (a head approving one waits for this import,
+    # or this import sees it approved), then its status is read.
+    runs = (
+        PaymentRun.objects.select_for_update(of=("self",))
+        .filter(month__in=months)
         .filter(
             Q(commune_id__in={b.commune_id for b in bens})
             | Q(commune__isnull=True, province_id__in={b.commune.province_id for b in bens})
         )
-        .values_list("programme", "province_id", "commune_id", "month")
+        .order_by("pk")
+        .values_list("programme", "province_id", "commune_id", "month", "status")
     )
+    locked = {run[:4] for run in runs if run[4] == RunStatus.APPROVED}
     stored = {
         (p.beneficiary_id, p.month): p
         for p in Payment.objects.select_for_update(of=("self",))
