@@ -47,3 +47,20 @@ def test_a_move_ends_entitlements_with_its_reason():
     beneficiary.refresh_from_db()
     assert (beneficiary.end_on, beneficiary.end_reason) == (dt.date(2024, 5, 2), "moved")
     assert beneficiary.history.first().history_user == user
+
+
+def test_merging_a_duplicate_moves_its_enrolments_and_dossiers_to_the_person_kept():
+    from tests.factories import DossierFactory, PersonFactory
+    from welfare.households.services import person_merge
+
+    keep = PersonFactory(full_name="Hoàng Văn Thắng", birth_date=dt.date(1968, 4, 12))
+    duplicate = PersonFactory(full_name="Hoàng Văn Thắng", birth_date=dt.date(1968, 4, 12))
+    enrolment = BeneficiaryFactory(person=duplicate)
+    relative = BeneficiaryFactory(
+        category="c", relation="parent", sub_case="martyrs_1", rate_percent=None, relative_of=duplicate
+    )
+    dossier = DossierFactory(person=duplicate)
+    person_merge(user=officer(HUU_LUNG), keep=keep, duplicate=duplicate)
+    for record in (enrolment, relative, dossier):
+        record.refresh_from_db()
+    assert (enrolment.person_id, relative.relative_of_id, dossier.person_id) == (keep.pk, keep.pk, keep.pk)
