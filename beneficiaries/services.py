@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from welfare.accounts.permissions import require
 from welfare.accounts.scoping import scope
 from welfare.areas.models import Commune, Province
 from welfare.core.services import job_start, versioned_update
@@ -43,11 +44,6 @@ from .models import (
     month_start,
 )
 from .rules import BANDED, MARTYR_RELATIVES, NoRule, Schedule, monthly_amount
-
-
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 # --- Beneficiaries ----------------------------------------------------------------------------
@@ -131,7 +127,7 @@ def beneficiary_enrol(*, user, person: Person, values: dict) -> Beneficiary:
     if person.status != "active" and not values.get("end_on"):
         raise ValidationError(_("This person is recorded as died or moved away: they cannot be enrolled."))
     beneficiary = Beneficiary(person=person, **values)
-    _require(user, "welfare.edit_cases", beneficiary)
+    require(user, "welfare.edit_cases", beneficiary)
     beneficiary.full_clean()
     beneficiary.save()
     return beneficiary
@@ -139,12 +135,12 @@ def beneficiary_enrol(*, user, person: Person, values: dict) -> Beneficiary:
 
 @transaction.atomic
 def beneficiary_update(*, user, beneficiary: Beneficiary, expected_version: int, changes: dict) -> Beneficiary:
-    _require(user, "welfare.edit_cases", beneficiary)
+    require(user, "welfare.edit_cases", beneficiary)
     changes = {k: v for k, v in changes.items() if k in BENEFICIARY_FIELDS and k != "programme"}
     merged = {f: getattr(beneficiary, f) for f in BENEFICIARY_FIELDS} | changes
     _check(merged)
     if "commune" in changes:
-        _require(user, "welfare.edit_cases", Beneficiary(commune=changes["commune"]))
+        require(user, "welfare.edit_cases", Beneficiary(commune=changes["commune"]))
     moved = "commune" in changes and changes["commune"].pk != beneficiary.commune_id
     updated = versioned_update(beneficiary, expected_version=expected_version, changes=changes)
     if moved:
@@ -158,7 +154,7 @@ def beneficiary_update(*, user, beneficiary: Beneficiary, expected_version: int,
 @transaction.atomic
 def beneficiary_end(*, user, beneficiary: Beneficiary, on: dt.date, reason: str, expected_version: int) -> Beneficiary:
     """End an entitlement on a date; draft payments of later months are withdrawn."""
-    _require(user, "welfare.edit_cases", beneficiary)
+    require(user, "welfare.edit_cases", beneficiary)
     if on < beneficiary.start_on:
         raise ValidationError({"end_on": _("The entitlement cannot end before it starts.")})
     if reason not in EndReason.values:
@@ -341,7 +337,7 @@ def payment_run_approve(*, user, run: PaymentRun, expected_version: int) -> Paym
     """A head approves a draft run: its payments are approved and count in reports; the run
     is locked. The version the head reviewed must still be the stored one, so a run rebuilt
     meanwhile is not approved unseen."""
-    _require(user, "welfare.approve_payments", run)
+    require(user, "welfare.approve_payments", run)
     run = PaymentRun.objects.select_for_update().get(pk=run.pk)
     if run.locked:
         raise ValidationError(_("This run is already approved."))
@@ -379,7 +375,7 @@ def one_off_record(
     A head's is approved at once; an officer's is proposed for a head to approve."""
     approver = user.has_perm("welfare.approve_payments", beneficiary)
     if not approver:
-        _require(user, "welfare.edit_cases", beneficiary)
+        require(user, "welfare.edit_cases", beneficiary)
     if reason not in OneOffReason.values:
         raise ValidationError({"one_off_reason": _("Choose the reason.")})
     if amount_vnd is None or amount_vnd <= 0:
@@ -474,7 +470,7 @@ def dossier_receive(*, user, values: dict) -> Dossier:
     dossier.status_changed_on = dossier.received_on
     if dossier.handled_by_id is None:
         dossier.handled_by = user
-    _require(user, "welfare.edit_cases", dossier)
+    require(user, "welfare.edit_cases", dossier)
     dossier.full_clean()
     dossier.save()
     return dossier
@@ -483,7 +479,7 @@ def dossier_receive(*, user, values: dict) -> Dossier:
 @transaction.atomic
 def dossier_update(*, user, dossier: Dossier, expected_version: int, changes: dict) -> Dossier:
     """Change a dossier's details (not its status: that is `dossier_move`)."""
-    _require(user, "welfare.edit_cases", dossier)
+    require(user, "welfare.edit_cases", dossier)
     changes = {k: v for k, v in changes.items() if k not in ("status", "decided_on", "code")}
     merged = {
         "received_on": changes.get("received_on", dossier.received_on),
@@ -495,7 +491,7 @@ def dossier_update(*, user, dossier: Dossier, expected_version: int, changes: di
     if problems:
         raise ValidationError(problems)
     if "commune" in changes:
-        _require(user, "welfare.edit_cases", Dossier(commune=changes["commune"]))
+        require(user, "welfare.edit_cases", Dossier(commune=changes["commune"]))
     return versioned_update(dossier, expected_version=expected_version, changes=changes)
 
 
@@ -512,7 +508,7 @@ def dossier_move(
 ) -> Dossier:
     """Move a dossier to its next status. A move the procedure does not allow is refused with
     a message naming both statuses; a decision (approved, rejected) carries its date."""
-    _require(user, "welfare.edit_cases", dossier)
+    require(user, "welfare.edit_cases", dossier)
     if to not in DOSSIER_TRANSITIONS.get(dossier.status, frozenset()):
         allowed = DOSSIER_TRANSITIONS.get(dossier.status, frozenset())
         names = ", ".join(str(DossierStatus(s).label).lower() for s in DossierStatus.values if s in allowed)

@@ -7,6 +7,7 @@ names one of these codes; `RoleBackend` answers for them, scoped to the user's a
 object is given.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +40,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 def role_has(role: str, code: str) -> bool:
     """Whether a role holds a permission code; an unknown code is held by nobody."""
     return role in PERMISSIONS.get(code, frozenset())
+
+
+def require(user, code: str, obj=None) -> None:
+    """Refuse (PermissionDenied) unless `user` holds `code`, for `obj` when one is given (the
+    auth backend then checks the object lies in the user's areas). Services call this first."""
+    if not user.has_perm(code, obj):
+        raise PermissionDenied

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from welfare.accounts.permissions import require
 from welfare.accounts.scoping import scope
 from welfare.areas.models import Commune
 from welfare.core.services import versioned_update
@@ -34,11 +35,6 @@ from .models import (
 )
 from .poverty import deprivations_parse, poverty_classify, standard_for_review_year
 from .validators import citizen_id_check
-
-
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 # --- People -----------------------------------------------------------------------------------
@@ -114,7 +110,7 @@ def person_for(*, user, commune: Commune, data: PersonData) -> Person:
 
 @transaction.atomic
 def person_update(*, user, person: Person, expected_version: int, data: PersonData) -> Person:
-    _require(user, "welfare.edit_cases", person)
+    require(user, "welfare.edit_cases", person)
     _person_check(data)
     person = versioned_update(person, expected_version=expected_version, changes=data.as_fields())
     Household.objects.filter(head=person).update(head_name_folded=person.name_folded)
@@ -128,7 +124,7 @@ def person_exit(*, user, person: Person, status: str, on: dt.date, note: str = "
     everywhere). The person's memberships end on that date."""
     from .registry import exit_handlers
 
-    _require(user, "welfare.edit_cases", person)
+    require(user, "welfare.edit_cases", person)
     if status not in (PersonStatus.DIED, PersonStatus.MOVED):
         raise ValidationError(_("Choose whether the person died or moved away."))
     if on > timezone.localdate():
@@ -152,8 +148,8 @@ def person_mark_distinct(*, user, first: Person, second: Person) -> None:
     """Take a pair off the duplicate queue: the officer checked they are two people."""
     if first.pk == second.pk:
         raise ValidationError(_("Choose two different people."))
-    _require(user, "welfare.edit_cases", first)
-    _require(user, "welfare.edit_cases", second)
+    require(user, "welfare.edit_cases", first)
+    require(user, "welfare.edit_cases", second)
     a, b = sorted((first, second), key=lambda p: p.pk)
     PersonDistinct.objects.get_or_create(first=a, second=b, defaults={"decided_by": user})
 
@@ -167,8 +163,8 @@ def person_merge(*, user, keep: Person, duplicate: Person) -> Person:
 
     if keep.pk == duplicate.pk:
         raise ValidationError(_("A person cannot be merged with themselves."))
-    _require(user, "welfare.edit_cases", keep)
-    _require(user, "welfare.edit_cases", duplicate)
+    require(user, "welfare.edit_cases", keep)
+    require(user, "welfare.edit_cases", duplicate)
     keep = Person.objects.select_for_update().get(pk=keep.pk)
     duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
     # The duplicate's places, headships and cards move to the kept record: each must lie in the
@@ -268,7 +264,7 @@ def household_register(
         address=address.strip(),
         legacy_district=legacy_district.strip(),
     )
-    _require(user, "welfare.edit_cases", household)
+    require(user, "welfare.edit_cases", household)
     members = list(members)
     heads = [m for m in members if m.relation == Relation.HEAD]
     if len(heads) != 1:
@@ -282,7 +278,7 @@ def household_register(
 
 @transaction.atomic
 def household_update(*, user, household: Household, expected_version: int, changes: dict) -> Household:
-    _require(user, "welfare.edit_cases", household)
+    require(user, "welfare.edit_cases", household)
     allowed = {"village", "area_type", "address", "legacy_district", "code"}
     unknown = set(changes) - allowed
     if unknown:
@@ -300,7 +296,7 @@ def _head_set(household: Household, person: Person | None) -> None:
 def member_add(*, user, household: Household, data: PersonData, relation: str) -> Member:
     """Add a person (found by citizen ID, or new) to a household. Adding the head when the
     household has one is refused: the head is changed with `household_head_change`."""
-    _require(user, "welfare.edit_cases", household)
+    require(user, "welfare.edit_cases", household)
     if relation == Relation.HEAD and household.members.filter(relation=Relation.HEAD).exists():
         raise ValidationError(
             {"relation": _("The household already has a head. Change the head on its page.")}
@@ -316,7 +312,7 @@ def member_add(*, user, household: Household, data: PersonData, relation: str) -
 
 @transaction.atomic
 def member_update(*, user, member: Member, expected_version: int, data: PersonData, relation: str) -> Member:
-    _require(user, "welfare.edit_cases", member.household)
+    require(user, "welfare.edit_cases", member.household)
     if relation != member.relation and Relation.HEAD in (relation, member.relation):
         raise ValidationError(
             {"relation": _("The head is changed with “Change the head”, not by editing a member.")}
@@ -328,7 +324,7 @@ def member_update(*, user, member: Member, expected_version: int, data: PersonDa
 @transaction.atomic
 def member_remove(*, user, member: Member, left_on: dt.date) -> Member:
     """A member leaves the household; the record stays with the date they left."""
-    _require(user, "welfare.edit_cases", member.household)
+    require(user, "welfare.edit_cases", member.household)
     if member.relation == Relation.HEAD:
         raise ValidationError(_("Choose a new head before the head leaves the household."))
     if left_on > timezone.localdate():
@@ -339,7 +335,7 @@ def member_remove(*, user, member: Member, left_on: dt.date) -> Member:
 @transaction.atomic
 def household_head_change(*, user, household: Household, new_head: Member, old_head_relation: str) -> Household:
     """Make another member the head; the old head keeps a place with `old_head_relation`."""
-    _require(user, "welfare.edit_cases", household)
+    require(user, "welfare.edit_cases", household)
     if old_head_relation == Relation.HEAD or old_head_relation not in Relation.values:
         raise ValidationError(
             {"relation": _("Choose the former head's new relation to the head.")}
@@ -384,7 +380,7 @@ def review_save(
     may not recognise reviews makes the review a proposal again, to be recognised anew; the
     history keeps the earlier result.
     """
-    _require(user, "welfare.edit_cases", household)
+    require(user, "welfare.edit_cases", household)
     if review is not None and review.household_id != household.pk:
         raise ValidationError(_("This review belongs to another household."))
     if review_year > timezone.localdate().year:
@@ -492,7 +488,7 @@ def review_carry_forward(*, user, commune: Commune, from_year: int) -> int:
     """Start next year's review from last year's list: a proposal for every household of the
     commune that has a review of `from_year` and none of the next year, with the same income,
     deprivations and area type, recomputed by the standard of the next year."""
-    _require(user, "welfare.edit_cases", commune)
+    require(user, "welfare.edit_cases", commune)
     to_year = from_year + 1
     done = set(
         PovertyReview.objects.filter(household__commune=commune, review_year=to_year).values_list(
@@ -556,7 +552,7 @@ def card_save(
     expected_version: int | None = None,
 ) -> InsuranceCard:
     # The commune is checked first, so nobody learns about another commune's people here.
-    _require(user, "welfare.edit_cases", InsuranceCard(commune=commune))
+    require(user, "welfare.edit_cases", InsuranceCard(commune=commune))
     if issued_on > timezone.localdate():
         raise ValidationError({"issued_on": _("The date cannot be in the future.")})
     if household is not None and household.commune_id != commune.pk:
@@ -588,10 +584,10 @@ def card_save(
         "person": holder,
     }
     candidate = InsuranceCard(**values)
-    _require(user, "welfare.edit_cases", candidate)
+    require(user, "welfare.edit_cases", candidate)
     if card is None:
         candidate.full_clean()
         candidate.save()
         return candidate
-    _require(user, "welfare.edit_cases", card)
+    require(user, "welfare.edit_cases", card)
     return versioned_update(card, expected_version=expected_version, changes=values)
