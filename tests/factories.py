@@ -189,3 +189,71 @@ class DossierFactory(factory.django.DjangoModelFactory):
     received_on = factory.LazyFunction(lambda: __import__("datetime").date(2022, 3, 1))
     due_on = factory.LazyFunction(lambda: __import__("datetime").date(2022, 3, 21))
     status = "received"
+
+
+# --- Relief, gifts, COVID-19 support (relief) ---------------------------------------------------
+
+
+class ReliefRoundFactory(factory.django.DjangoModelFactory):
+    """A hunger-relief round of Lạng Sơn: 15 kg per person for one month, 12,000 VND a kg."""
+
+    class Meta:
+        model = "relief.ReliefRound"
+
+    province_id = LANG_SON
+    code = factory.Sequence(lambda n: f"CD-{n:04d}")
+    name = factory.LazyAttribute(lambda o: f"Cứu đói {o.code}")
+    cause = "hunger"
+    start_on = factory.LazyFunction(lambda: __import__("datetime").date(2022, 1, 1))
+    end_on = factory.LazyFunction(lambda: __import__("datetime").date(2022, 3, 31))
+    funding_source = "central"
+    ration_kg = 15
+    months = 1
+    rice_value_vnd = 12_000
+
+
+class DistributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "relief.Distribution"
+
+    round = factory.SubFactory(ReliefRoundFactory)
+    commune_id = HUU_LUNG
+    household = factory.SubFactory(HouseholdFactory, commune_id=factory.SelfAttribute("..commune_id"))
+    persons_covered = 4
+    rice_kg = 60
+    cost_vnd = 720_000
+    distributed_on = factory.LazyFunction(lambda: __import__("datetime").date(2022, 2, 10))
+
+
+class GiftRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "relief.GiftRound"
+
+    province_id = LANG_SON
+    code = factory.Sequence(lambda n: f"QT-{n:04d}")
+    name = factory.LazyAttribute(lambda o: f"Quà Tết {o.code}")
+
+
+class GiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "relief.Gift"
+
+    round = factory.SubFactory(GiftRoundFactory)
+    commune_id = HUU_LUNG
+    recipient_group = "poor_household"
+    funding_source = "province"
+    recipient_name = factory.Faker("name", locale="vi_VN")
+    value_vnd = 600_000
+    given_on = factory.LazyFunction(lambda: __import__("datetime").date(2022, 1, 25))
+
+
+class CovidSupportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "relief.CovidSupport"
+
+    commune_id = HUU_LUNG
+    recipient_type = "worker"
+    recipient_name = factory.Faker("name", locale="vi_VN")
+    policy = "68/NQ-CP"
+    amount_vnd = 3_710_000
+    approved_on = factory.LazyFunction(lambda: __import__("datetime").date(2021, 9, 15))

@@ -34,6 +34,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "welfare.manage_plans": frozenset({HEAD, ADMIN}),
     "welfare.view_dashboard": frozenset({HEAD, ADMIN}),
     "welfare.run_jobs": frozenset({OFFICER, HEAD, ADMIN}),
+    # Relief and gift rounds cover a province: officers open them for their distributions (an
+    # import may create one), heads too; heads close them, which locks their distributions.
+    "welfare.manage_rounds": frozenset({OFFICER, HEAD, ADMIN}),
+    "welfare.close_rounds": frozenset({HEAD, ADMIN}),
 }
 
 

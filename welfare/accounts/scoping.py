@@ -6,6 +6,8 @@ default: a user with no role areas sees nothing.
 
 A model says where its area lies with two class attributes, both lookups from the model:
 `commune_path` (default "commune") and `province_path` (default "<commune_path>__province").
+A record of a whole province (a relief round) sets `commune_path = None`: officers see those of
+the provinces their communes lie in.
 """
 
 from typing import Any, TypeVar
@@ -26,7 +28,7 @@ NOTHING = Q(pk__in=[])
 def area_paths(model: type[models.Model]) -> tuple[str, str]:
     """The lookups from `model` to its commune and to its province."""
     commune_path = getattr(model, "commune_path", "commune")
-    default_province = "province" if commune_path == "pk" else f"{commune_path}__province"
+    default_province = "province" if commune_path in ("pk", None) else f"{commune_path}__province"
     return commune_path, getattr(model, "province_path", default_province)
 
 
@@ -44,8 +46,21 @@ def area_q(user, model: type[models.Model]) -> Q:
     if user.role == Role.HEAD and user.province_id:
         return Q(**{province_path: user.province_id})
     if user.role == Role.OFFICER:
+        if commune_path is None:
+            return Q(**{f"{province_path}__in": user_province_codes(user)})
         return Q(**{f"{commune_path}__in": user_commune_codes(user)})
     return NOTHING
+
+
+def user_province_codes(user) -> list[int]:
+    """The provinces an officer's communes lie in."""
+    cached = getattr(user, "_province_codes", None)
+    if cached is None:
+        cached = list(
+            Commune.objects.filter(code__in=user_commune_codes(user)).values_list("province_id", flat=True).distinct()
+        )
+        user._province_codes = cached
+    return cached
 
 
 def scope(queryset: models.QuerySet[M], user) -> models.QuerySet[M]:
@@ -98,10 +113,12 @@ def _unsaved_in_scope(user, obj: models.Model) -> bool:
     if sees_everything(user):
         return True
     commune_path, province_path = area_paths(type(obj))
-    commune_id = _follow(obj, commune_path)
+    commune_id = _follow(obj, commune_path) if commune_path else None
     if user.role == Role.HEAD:
         return user.province_id is not None and _follow(obj, province_path) == user.province_id
     if user.role == Role.OFFICER:
+        if commune_path is None:
+            return _follow(obj, province_path) in user_province_codes(user)
         return commune_id in user_commune_codes(user)
     return False
 
