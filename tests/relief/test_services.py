@@ -132,3 +132,21 @@ def test_gifts_all_or_nothing_and_covid_support_linked_to_its_policy_group():
         "policy": "68/NQ-CP", "amount_vnd": 3_000_000, "approved_on": DAY})
     assert (linked.policy_group, free.policy_group) == (group, None)
     assert CovidPolicyGroup.objects.count() == 12
+
+
+def test_rounds_are_province_wide_records_in_the_scoping_helper():
+    from relief.models import ReliefRound
+    from tests.factories import HA_NOI_COMMUNE, admin
+    from welfare.accounts.scoping import in_scope, scope
+
+    ours = ReliefRoundFactory()
+    theirs = ReliefRoundFactory(province_id=1)
+    for user in (officer(HUU_LUNG), officer(CHI_LANG), head()):
+        assert list(scope(ReliefRound.objects.all(), user)) == [ours]
+        assert in_scope(user, ours) and not in_scope(user, theirs)
+        assert in_scope(user, ReliefRound(province_id=20)) and not in_scope(user, ReliefRound(province_id=1))
+    assert list(scope(ReliefRound.objects.all(), officer(HA_NOI_COMMUNE))) == [theirs]
+    from tests.factories import UserFactory
+
+    assert list(scope(ReliefRound.objects.all(), UserFactory(role="officer"))) == []  # no commune
+    assert scope(ReliefRound.objects.all(), admin()).count() == 2
