@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReliefConfig(AppConfig):
     name = "relief"
     verbose_name = _("Relief and gifts")
+
+    def ready(self):
+        from . import navigation  # noqa: F401

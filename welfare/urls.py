@@ -19,6 +19,7 @@ urlpatterns = [
     path("imports/", include("welfare.imports.urls")),
     path("reports/", include("welfare.reports.urls")),
     path("beneficiaries/", include("beneficiaries.urls")),
+    path("relief/", include("relief.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
