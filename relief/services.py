@@ -120,20 +120,29 @@ class Entry:
     note: str = ""
 
 
-def distribution_problems(*, round: ReliefRound, entries: list[Entry], exclude_pk: int | None = None) -> dict[int, dict[str, str]]:
+def distribution_problems(
+    *, round: ReliefRound, entries: list[Entry], exclude_pk: int | None = None, stored: bool = True
+) -> dict[int, dict[str, str]]:
     """What is wrong with each entry (by index), field by field: a closed round, a household
     already given in this round (stored, or earlier in the same list), a household of another
-    commune, a date in the future, nobody named."""
+    commune, a date in the future, nobody named.
+
+    `stored=False` leaves out the stored distributions (an import, whose row for a household
+    the round has updates that distribution; a new round has none)."""
     problems: dict[int, dict[str, str]] = {}
     today = timezone.localdate()
     if round.closed:
         message = _("Round %(code)s is closed: its distributions are locked.") % {"code": round.code}
         return {i: {"round": message} for i in range(len(entries))}
     households = [e.household.pk for e in entries if e.household is not None]
-    taken = set(
-        Distribution.objects.filter(round=round, household_id__in=households)
-        .exclude(pk=exclude_pk)
-        .values_list("household_id", flat=True)
+    taken = (
+        set(
+            Distribution.objects.filter(round=round, household_id__in=households)
+            .exclude(pk=exclude_pk)
+            .values_list("household_id", flat=True)
+        )
+        if stored and round.pk is not None
+        else set()
     )
     seen: dict[int, int] = {}
     for index, entry in enumerate(entries):
