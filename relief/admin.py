@@ -11,13 +11,13 @@ through the same services as the officer's pages (conventions.md): `relief_round
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from welfare.accounts.scoping import scope
+from welfare.accounts.scoping import area_q, scope
 from welfare.core.formatting import format_vnd
 from welfare.households.admin import (
     CommuneFilter,
@@ -36,6 +36,18 @@ from .models import (
     GiftRound,
     ReliefRound,
 )
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """A filter on a related model, seen from the model that points to it (`commune__in` of a
+    distribution, as `distributions__commune__in` of its round)."""
+    prefixed = Q()
+    prefixed.connector, prefixed.negated = q.connector, q.negated
+    prefixed.children = [
+        _prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}__{child[0]}", child[1])
+        for child in q.children
+    ]
+    return prefixed
 
 
 def _nowrap(text: str):
@@ -165,7 +177,12 @@ class ReliefRoundAdmin(RoundAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(distributions_total=Count("distributions"))
+        # The counts of the user's own communes, as the pages give them.
+        return super().get_queryset(request).annotate(
+            distributions_total=Count(
+                "distributions", filter=_prefixed(area_q(request.user, Distribution), "distributions")
+            )
+        )
 
     @admin.display(description=_("period"), ordering="start_on")
     def period(self, obj):
@@ -232,7 +249,9 @@ class GiftRoundAdmin(RoundAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(gifts_total=Count("gifts"))
+        return super().get_queryset(request).annotate(
+            gifts_total=Count("gifts", filter=_prefixed(area_q(request.user, Gift), "gifts"))
+        )
 
     @admin.display(description=_("period"), ordering="given_from")
     def period(self, obj):

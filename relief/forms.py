@@ -17,6 +17,9 @@ from .models import Cause, FundingSource, ReliefRound, RoundStatus
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
+# The database column's limit: a cost typed in a rice cell is refused on its row.
+MAX_RICE_KG = 2_147_483_647
+
 
 class KgField(forms.DecimalField):
     """A ration in kg, typed with a comma or a point: `15`, `12,5`."""
@@ -207,7 +210,7 @@ class EntryRowForm(forms.Form):
 
     pick = forms.BooleanField(required=False)
     persons_covered = forms.IntegerField(label=_("Persons covered"), required=False, min_value=1, max_value=999)
-    rice_kg = forms.IntegerField(label=_("Rice (kg)"), required=False, min_value=0)
+    rice_kg = forms.IntegerField(label=_("Rice (kg)"), required=False, min_value=0, max_value=MAX_RICE_KG)
     cost_vnd = VndField(label=_("Cost (VND)"), required=False, min_value=0)
 
     def __init__(self, *args, household, defaults: tuple[int, int], **kwargs):
@@ -239,7 +242,7 @@ class NamedEntryForm(forms.Form):
 
     recipient_name = forms.CharField(label=_("Recipient's full name"), max_length=150)
     persons_covered = forms.IntegerField(label=_("Persons covered"), min_value=1, max_value=999, initial=1)
-    rice_kg = forms.IntegerField(label=_("Rice (kg)"), required=False, min_value=0, help_text=_("Empty: the round's ration."))
+    rice_kg = forms.IntegerField(label=_("Rice (kg)"), required=False, min_value=0, max_value=MAX_RICE_KG, help_text=_("Empty: the round's ration."))
     cost_vnd = VndField(label=_("Cost (VND)"), required=False, min_value=0, help_text=_("Empty: rice × value per kg."))
     distributed_on = date_field(_("Given on"), required=True)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
@@ -268,7 +271,7 @@ class DistributionForm(forms.Form):
 
     recipient_name = forms.CharField(label=_("Recipient's full name"), max_length=150)
     persons_covered = forms.IntegerField(label=_("Persons covered"), min_value=1, max_value=999)
-    rice_kg = forms.IntegerField(label=_("Rice (kg)"), min_value=0)
+    rice_kg = forms.IntegerField(label=_("Rice (kg)"), min_value=0, max_value=MAX_RICE_KG)
     cost_vnd = VndField(label=_("Cost (VND)"), min_value=0)
     distributed_on = date_field(_("Given on"), required=True)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)

@@ -46,7 +46,9 @@ class GiftRoundForm(forms.Form):
     given_to = date_field(_("To"))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, round: GiftRound | None = None, **kwargs):
+    province = forms.TypedChoiceField(label=_("Province"), coerce=int, required=False)
+
+    def __init__(self, *args, round: GiftRound | None = None, provinces=(), **kwargs):
         if round is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "version": round.version,
@@ -57,15 +59,29 @@ class GiftRoundForm(forms.Form):
                 "note": round.note,
             }
         super().__init__(*args, **kwargs)
+        # A province to choose only for a new round of a user who works in several (an admin).
+        self.provinces = {p.code: p for p in provinces}
+        self.fields["province"].choices = [(p.code, p.name) for p in self.provinces.values()]
+        if round is not None or len(self.provinces) <= 1:
+            self.fields["province"].widget = forms.HiddenInput()
+        else:
+            self.fields["province"].required = True
         self.helper = FormHelper()
         self.helper.attrs = {"data-testid": "gift-round-form"}
         self.helper.layout = Layout(
+            "province",
             Row(Column("code", css_class="col-md-4"), Column("name", css_class="col-md-8")),
             Row(Column("given_from", css_class="col-md-6"), Column("given_to", css_class="col-md-6")),
             "note",
             "version",
         )
         self.helper.add_input(Submit("save", _("Save")))
+
+    def chosen_province(self):
+        code = self.cleaned_data.get("province")
+        if code in self.provinces:
+            return self.provinces[code]
+        return next(iter(self.provinces.values()), None)
 
     def clean(self):
         cleaned = super().clean()
@@ -165,9 +181,12 @@ class GiftEntryForm(forms.Form):
 
     commune = forms.ModelChoiceField(queryset=None, label=_("Commune"), empty_label=None)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, round: GiftRound | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = user_communes(user).order_by("name")
+        communes = user_communes(user)
+        if round is not None:  # a round's gifts come from the communes of its province
+            communes = communes.filter(province_id=round.province_id)
+        self.fields["commune"].queryset = communes.order_by("name")
         self.fields["commune"].widget.attrs["class"] = "form-select"
 
 

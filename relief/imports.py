@@ -32,6 +32,7 @@ from .models import (
     RecipientGroup,
     RecipientType,
     ReliefRound,
+    RoundStatus,
 )
 
 # --- Shared -------------------------------------------------------------------------------------
@@ -113,11 +114,17 @@ def _save_new_rounds(batch: Batch, model) -> None:
 # The fields `distribution_problems` names, as the file's columns.
 _DISTRIBUTION_COLUMNS = {
     "round": "round_code",
+    "commune": "commune_code",
     "household": "household_code",
     "recipient_name": "recipient_name",
     "persons_covered": "persons_covered",
     "distributed_on": "distributed_on",
 }
+
+
+# The columns' limits (a positive small integer; a positive integer).
+MAX_PERSONS = 32_767
+MAX_RICE_KG = 2_147_483_647
 
 
 def distributions_validate(batch: Batch) -> None:
@@ -127,6 +134,11 @@ def distributions_validate(batch: Batch) -> None:
     for row in batch.valid():
         if row.has("rice_kg") and row["rice_kg"] < 0:
             batch.error(row, "rice_kg", _("The rice cannot be negative."))
+        elif row.has("rice_kg") and row["rice_kg"] > MAX_RICE_KG:
+            batch.error(row, "rice_kg", _("The rice cannot be more than %(max)s kg.") % {"max": MAX_RICE_KG})
+        elif row["persons_covered"] > MAX_PERSONS:  # (fewer than 1: the service's rule below)
+            batch.error(row, "persons_covered", _("Persons covered cannot be more than %(max)s.")
+                        % {"max": MAX_PERSONS})
     rows = batch.valid()
     if not rows:
         return
@@ -226,9 +238,10 @@ def distributions_apply(batch: Batch) -> None:
             if row.has(column):
                 values[column] = row[column]
         if distribution is None:
-            rice, cost = services.distribution_defaults(round=round, persons_covered=row["persons_covered"])
-            values.setdefault("rice_kg", rice)
-            values.setdefault("cost_vnd", cost)
+            values["rice_kg"], values["cost_vnd"] = services.distribution_amounts(
+                round=round, persons_covered=row["persons_covered"],
+                rice_kg=values.get("rice_kg"), cost_vnd=values.get("cost_vnd"),
+            )
             values.setdefault("recipient_name", "")
             values.setdefault("recipient_folded", "")
             added.append(Distribution(
@@ -241,6 +254,21 @@ def distributions_apply(batch: Batch) -> None:
         row.action = "updated" if before else "unchanged"
     bulk_add(batch, Distribution, added)
     bulk_change(batch, Distribution, changed)
+
+
+def distributions_before_undo(records: dict[str, set[int]]) -> None:
+    """A closed round locks its distributions, an undo's too: refused before anything changes."""
+    from welfare.imports.services import UndoRefused
+
+    pks = records.get(Distribution._meta.label, set())
+    closed = ReliefRound.objects.filter(
+        status=RoundStatus.CLOSED, pk__in=Distribution.objects.filter(pk__in=pks).values("round_id")
+    ).first()
+    if closed is not None:
+        raise UndoRefused(
+            _("This import cannot be undone: round %(code)s was closed after it, which locks its "
+              "distributions. A head can reopen the round first.") % {"code": closed.code}
+        )
 
 
 def _distribution_key(row):
@@ -273,6 +301,7 @@ r.register(
         key_columns=("household_code", "round_code"),
         validate=distributions_validate,
         apply=distributions_apply,
+        before_undo=distributions_before_undo,
         help=gettext_lazy("Adds or updates a household's distribution in a round (a row without a household "
                           "adds one for the person named). An unknown round code opens the round in the "
                           "province of the row's commune. Blank rice and cost follow the round's ration."),
@@ -311,6 +340,7 @@ def gifts_validate(batch: Batch) -> None:
             "value_vnd": row["value_vnd"],
             "given_on": row["given_on"],
         }
+        # (The round is found in the row's commune's province: no province check needed.)
         problems = services.gift_problems(values)
         for field, message in problems.items():
             batch.error(row, {"household": "household_code"}.get(field, field), message)

@@ -5,7 +5,7 @@ those of their province (`ProvinceRound.commune_path = None`). Distributions are
 their commune: an officer's figures and lists of a round are those of their communes.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from welfare.accounts.scoping import area_q, get_scoped_or_404, scope, user_communes
@@ -53,7 +53,8 @@ def relief_round_list(*, user, filters: dict | None = None) -> QuerySet[ReliefRo
         rice_kg=_figure(given, Sum("rice_kg")),
         cost_vnd=_figure(given, Sum("cost_vnd")),
     )
-    return rounds.order_by("-start_on", "-pk")
+    # Rounds an import opened have no dates: last, on every database.
+    return rounds.order_by(F("start_on").desc(nulls_last=True), "-pk")
 
 
 def gift_round_list(*, user, filters: dict | None = None) -> QuerySet[GiftRound]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from welfare.accounts.permissions import require
+from welfare.areas.models import Commune
 from welfare.core.services import versioned_update
 from welfare.households.models import Household
 
@@ -53,6 +54,13 @@ def _round_save(model, fields, *, user, province, values, instance=None, expecte
     require(user, "welfare.manage_rounds", instance)
     if getattr(instance, "closed", False):
         raise ValidationError(_("This round is closed: its details and distributions are locked."))
+    if (
+        "cause" in values
+        and values["cause"] != getattr(instance, "cause", values["cause"])
+        and instance.distributions.exists()
+    ):
+        # Its distributions would silently move in or out of the hunger-relief figures.
+        raise ValidationError({"cause": _("The round already has distributions: its cause cannot change.")})
     return versioned_update(instance, expected_version=expected_version, changes=values)
 
 
@@ -106,6 +114,17 @@ def distribution_defaults(*, round: ReliefRound, persons_covered: int) -> tuple[
     return rice_kg, rice_kg * (round.rice_value_vnd or 0)
 
 
+def distribution_amounts(
+    *, round: ReliefRound, persons_covered: int, rice_kg: int | None, cost_vnd: int | None
+) -> tuple[int, int]:
+    """Rice and cost as saved: what was given, else the defaults. A blank cost is the rice
+    given (or its default) at the round's value per kg."""
+    default_rice, _cost = distribution_defaults(round=round, persons_covered=persons_covered)
+    rice = default_rice if rice_kg is None else rice_kg
+    cost = rice * (round.rice_value_vnd or 0) if cost_vnd is None else cost_vnd
+    return rice, cost
+
+
 @dataclass
 class Entry:
     """One distribution as an officer enters it on the round's page (or a row of a file)."""
@@ -144,9 +163,12 @@ def distribution_problems(
         if stored and round.pk is not None
         else set()
     )
+    outside = _communes_outside(round.province_id, {e.commune_id for e in entries})
     seen: dict[int, int] = {}
     for index, entry in enumerate(entries):
         found: dict[str, str] = {}
+        if entry.commune_id in outside:
+            found["commune"] = _round_province_message(round)
         if entry.household is not None:
             code = entry.household.code
             if entry.household.pk in taken:
@@ -167,6 +189,20 @@ def distribution_problems(
         if found:
             problems[index] = found
     return problems
+
+
+def _communes_outside(province_id: int, communes: set[int]) -> set[int]:
+    """The communes given that do not lie in the round's province (contract.md, "Rounds")."""
+    return set(
+        Commune.objects.filter(code__in=communes).exclude(province_id=province_id).values_list("code", flat=True)
+    )
+
+
+def _round_province_message(round) -> str:
+    return _("Round %(code)s covers %(province)s: a commune of another province cannot be entered in it.") % {
+        "code": round.code,
+        "province": round.province.name,
+    }
 
 
 @transaction.atomic
@@ -191,9 +227,9 @@ def distributions_add(*, user, round: ReliefRound, entries: list[Entry]) -> list
     if problems:
         raise DistributionProblems(problems)
     for distribution, entry in zip(made, entries, strict=True):
-        rice, cost = distribution_defaults(round=round, persons_covered=entry.persons_covered)
-        distribution.rice_kg = rice if entry.rice_kg is None else entry.rice_kg
-        distribution.cost_vnd = cost if entry.cost_vnd is None else entry.cost_vnd
+        distribution.rice_kg, distribution.cost_vnd = distribution_amounts(
+            round=round, persons_covered=entry.persons_covered, rice_kg=entry.rice_kg, cost_vnd=entry.cost_vnd
+        )
         distribution.full_clean(validate_constraints=False)
         distribution.save()
     return made
@@ -243,8 +279,10 @@ GIFT_FIELDS = ("commune_id", "recipient_group", "funding_source", "household", "
                "value_vnd", "given_on", "note")
 
 
-def gift_problems(values: dict) -> dict[str, str]:
+def gift_problems(values: dict, round: GiftRound | None = None) -> dict[str, str]:
     problems: dict[str, str] = {}
+    if round is not None and values.get("commune_id") in _communes_outside(round.province_id, {values.get("commune_id")}):
+        problems["commune"] = _round_province_message(round)
     given_on = values.get("given_on")
     if given_on and given_on > timezone.localdate():
         problems["given_on"] = _("The date cannot be in the future.")
@@ -268,7 +306,7 @@ def gifts_add(*, user, round: GiftRound, entries: Iterable[dict]) -> list[Gift]:
             values["recipient_name"] = head.full_name if head else values["household"].code
         gift = Gift(round=round, **values)
         require(user, "welfare.edit_cases", gift)
-        found = gift_problems(values)
+        found = gift_problems(values, round)
         if found:
             problems[index] = found
         made.append(gift)

@@ -83,12 +83,12 @@ class GiftRoundEditView(RoleRequiredMixin, View):
         return render(self.request, self.template_name, context)
 
     def get(self, request, pk: int | None = None):
-        return self.render(GiftRoundForm(round=self.round))
+        return self.render(GiftRoundForm(round=self.round, provinces=user_provinces(request.user)))
 
     def post(self, request, pk: int | None = None):
-        form = GiftRoundForm(request.POST, round=self.round)
+        form = GiftRoundForm(request.POST, round=self.round, provinces=user_provinces(request.user))
         if form.is_valid():
-            province = self.round.province if self.round else user_provinces(request.user).first()
+            province = self.round.province if self.round else form.chosen_province()
             try:
                 round = services.gift_round_save(
                     user=request.user,
@@ -148,13 +148,13 @@ class GiftRoundDetailView(RoleRequiredMixin, View):
         user = request.user
         if not user.has_perm("welfare.edit_cases"):
             return self.render(None, None)
-        return self.render(GiftEntryForm(user=user), gift_row_formset(user=user))
+        return self.render(GiftEntryForm(user=user, round=self.round), gift_row_formset(user=user))
 
     def post(self, request, pk: int):
         user = request.user
         if not user.has_perm("welfare.edit_cases"):
             raise PermissionDenied
-        entry_form = GiftEntryForm(request.POST, user=user)
+        entry_form = GiftEntryForm(request.POST, user=user, round=self.round)
         formset = gift_row_formset(user=user, data=request.POST)
         if entry_form.is_valid() and formset.is_valid():
             rows = formset.filled_forms()

@@ -306,6 +306,8 @@ class RoundDetailView(RoleRequiredMixin, View):
                 made = services.distributions_add(user=request.user, round=self.round, entries=entries)
             except services.DistributionProblems as exc:
                 self._place_problems(exc.problems, picked, batch)
+            except ValidationError as exc:  # a model check the list's rules do not cover
+                batch.add_error(None, exc.messages)
             except PermissionDenied:
                 batch.add_error(None, _("You cannot enter distributions for this commune."))
             else:
@@ -360,6 +362,8 @@ class RoundDetailView(RoleRequiredMixin, View):
             except services.DistributionProblems as exc:
                 for field, message in exc.problems.get(0, {}).items():
                     named.add_error(field if field in named.fields else None, message)
+            except ValidationError as exc:
+                named.add_error(None, exc.messages)
             except PermissionDenied:
                 named.add_error(None, _("You cannot enter distributions for this commune."))
             else:

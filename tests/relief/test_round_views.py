@@ -84,7 +84,7 @@ def test_ticked_households_are_saved_with_rice_and_cost_from_the_ration(client, 
     rows = {d.household_id: d for d in Distribution.objects.filter(round=round)}
     assert set(rows) == {a.pk, b.pk}
     assert (rows[a.pk].persons_covered, rows[a.pk].rice_kg, rows[a.pk].cost_vnd) == (4, 60, 720_000)
-    assert (rows[b.pk].rice_kg, rows[b.pk].cost_vnd) == (25, 24_000 * 15)  # typed rice, cost at 15 kg × 2
+    assert (rows[b.pk].rice_kg, rows[b.pk].cost_vnd) == (25, 25 * 12_000)  # typed rice, its cost at the value per kg
     assert rows[a.pk].distributed_on == dt.date(2022, 2, 10)
 
     page = text_of(client.get(response["Location"]))

@@ -142,6 +142,16 @@ class AreaScopedAdminMixin:
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
 
+    # simple_history's history pages look the record up without the admin's queryset: scope
+    # them the same way (404 alike for "missing" and "not yours").
+    def history_view(self, request, object_id, extra_context=None):
+        get_scoped_or_404(self.model, request.user, pk=object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        get_scoped_or_404(self.model, request.user, pk=object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Commune:
             kwargs["queryset"] = user_communes(request.user)

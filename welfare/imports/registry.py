@@ -78,6 +78,9 @@ class ImportKind:
     # Called inside the undo's transaction with the pks it restored or removed, per model
     # label ("app.Model"), for totals a kind keeps elsewhere (a draft run's sum, say).
     after_undo: Callable[[dict[str, set[int]]], None] | None = None
+    # Called before anything is undone, with the pks the import added or changed per model
+    # label; it may refuse the undo (UndoRefused), e.g. for records a closed round locks.
+    before_undo: Callable[[dict[str, set[int]]], None] | None = None
     by_column: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):

@@ -190,6 +190,12 @@ def import_undo(*, user, run: ImportRun) -> int:
         run = ImportRun.objects.select_for_update().get(pk=run.pk)
         if not run.undoable:
             raise UndoRefused(_("Only a finished import that saved records can be undone."))
+        kind = registry.kind_for(run.kind)
+        if kind is not None and kind.before_undo is not None:
+            records: dict[str, set[int]] = defaultdict(set)
+            for change in run.changes.all():
+                records[change.model].update(entry[0] for entry in change.entries)
+            kind.before_undo(dict(records))
         restored: dict[str, set[int]] = defaultdict(set)
         touched = 0
         reason = _("undo of import %(id)s") % {"id": run.pk}
@@ -199,7 +205,6 @@ def import_undo(*, user, run: ImportRun) -> int:
                 touched += _undo_changed(model, change.entries, restored[change.model], user, reason)
             else:
                 touched += _undo_added(model, change.entries, restored[change.model], user, reason)
-        kind = registry.kind_for(run.kind)
         if kind is not None and kind.after_undo is not None:
             kind.after_undo(dict(restored))
         run.status = RunStatus.UNDONE
