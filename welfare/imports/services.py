@@ -193,7 +193,7 @@ def import_undo(*, user, run: ImportRun) -> int:
         kind = registry.kind_for(run.kind)
         if kind is not None and kind.before_undo is not None:
             records: dict[str, set[int]] = defaultdict(set)
-            for change in run.changes.all():
+            for change in run.changes.iterator(chunk_size=20):
                 records[change.model].update(entry[0] for entry in change.entries)
             kind.before_undo(dict(records))
         restored: dict[str, set[int]] = defaultdict(set)
