@@ -279,10 +279,15 @@ GIFT_FIELDS = ("commune_id", "recipient_group", "funding_source", "household", "
                "value_vnd", "given_on", "note")
 
 
-def gift_problems(values: dict, round: GiftRound | None = None) -> dict[str, str]:
+def gift_problems(values: dict, round: GiftRound | None = None, outside: set[int] | None = None) -> dict[str, str]:
+    """What is wrong with a gift, field by field. With `round`, a commune outside its province
+    (`outside`: those communes, when the caller checked a whole list at once)."""
     problems: dict[str, str] = {}
-    if round is not None and values.get("commune_id") in _communes_outside(round.province_id, {values.get("commune_id")}):
-        problems["commune"] = _round_province_message(round)
+    if round is not None:
+        if outside is None:
+            outside = _communes_outside(round.province_id, {values.get("commune_id")})
+        if values.get("commune_id") in outside:
+            problems["commune"] = _round_province_message(round)
     given_on = values.get("given_on")
     if given_on and given_on > timezone.localdate():
         problems["given_on"] = _("The date cannot be in the future.")
@@ -299,14 +304,16 @@ def gifts_add(*, user, round: GiftRound, entries: Iterable[dict]) -> list[Gift]:
     """Record gifts of one round; all or nothing."""
     made = []
     problems = {}
+    entries = [{k: v for k, v in values.items() if k in GIFT_FIELDS} for values in entries]
+    # One query for the list: the communes that lie outside the round's province.
+    outside = _communes_outside(round.province_id, {values.get("commune_id") for values in entries})
     for index, values in enumerate(entries):
-        values = {k: v for k, v in values.items() if k in GIFT_FIELDS}
         if not values.get("recipient_name") and values.get("household") is not None:
             head = values["household"].head
             values["recipient_name"] = head.full_name if head else values["household"].code
         gift = Gift(round=round, **values)
         require(user, "welfare.edit_cases", gift)
-        found = gift_problems(values, round)
+        found = gift_problems(values, round, outside)
         if found:
             problems[index] = found
         made.append(gift)
