@@ -16,11 +16,11 @@ building a province's run costs a few queries, not a few per beneficiary.
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from welfare.core.formatting import format_vnd as vnd
+from welfare.core.formatting import format_vnd as vnd, half_up
 
 from .models import (
     AllowanceRate,
@@ -71,10 +71,6 @@ class Schedule:
             rates=list(AllowanceRate.objects.valid_on(day)),
             coefficients=list(SocialCoefficient.objects.valid_on(day)),
         )
-
-
-def _whole(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _in_band(row, value: int | None) -> bool:
@@ -145,7 +141,7 @@ def _row_amount(row: AllowanceRate, schedule: Schedule) -> int:
     level = schedule.levels.get(LevelKind.MERIT)
     if level is None:
         raise NoRule(_("No standard level is in force in %(month)s.") % {"month": f"{schedule.month:%m/%Y}"})
-    return _whole(Decimal(level) * row.level_multiple)
+    return half_up(Decimal(level) * row.level_multiple)
 
 
 def _supplements_of(b: Beneficiary) -> list[tuple[str, int]]:
@@ -211,7 +207,7 @@ def social_amount(beneficiary: Beneficiary, schedule: Schedule) -> Amount:
             if not times:
                 reasons.append(_("the number of children raised is missing"))
                 continue
-        amount = _whole(Decimal(level) * row.coefficient) * times
+        amount = half_up(Decimal(level) * row.coefficient) * times
         coefficient = f"{row.coefficient.normalize():f}".replace(".", ",")
         basis = f"{SocialCategory(category).label}: {vnd(level)} × {coefficient}"
         if times > 1:

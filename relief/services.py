@@ -8,7 +8,7 @@ the round's ration) and `policy_group_for`.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from welfare.accounts.permissions import require
 from welfare.areas.models import Commune
+from welfare.core.formatting import half_up
 from welfare.core.services import versioned_update
 from welfare.households.models import Household
 
@@ -110,7 +111,7 @@ def distribution_defaults(*, round: ReliefRound, persons_covered: int) -> tuple[
     if not round.ration_kg or not persons_covered:
         return 0, 0
     rice = Decimal(persons_covered) * round.ration_kg * (round.months or 1)
-    rice_kg = int(rice.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    rice_kg = half_up(rice)
     return rice_kg, rice_kg * (round.rice_value_vnd or 0)
 
 

@@ -59,11 +59,11 @@ def format_money(amount: int) -> str:
     amount = int(amount)
     if amount < 1_000_000:
         return f"{group_int(amount)} đồng"
-    tenths_of_million = _half_up(Decimal(amount) / 100_000)
+    tenths_of_million = half_up(Decimal(amount) / 100_000)
     if tenths_of_million < 10_000:
         tenths, unit, unit_vnd = tenths_of_million, "triệu", 100_000
     else:
-        tenths, unit, unit_vnd = _half_up(Decimal(amount) / 100_000_000), "tỷ", 100_000_000
+        tenths, unit, unit_vnd = half_up(Decimal(amount) / 100_000_000), "tỷ", 100_000_000
     written = tenths * unit_vnd
     number = _decimal_comma(_plain(Decimal(tenths) / 10))
     prefix = "hơn " if written < amount else "gần " if written > amount else ""
@@ -80,7 +80,8 @@ def format_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _half_up(value: Decimal) -> int:
+def half_up(value: Decimal) -> int:
+    """A decimal rounded half-up to a whole number (whole VND, whole kg)."""
     return int(value.quantize(Decimal(1), ROUND_HALF_UP))
 
 
