@@ -116,10 +116,6 @@ class RunCreateView(RoleRequiredMixin, View):
         return self.render(form)
 
 
-def _user_name(user) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
-
-
 class RunDetailView(RoleRequiredMixin, View):
     """The head's review page: figures, the beneficiaries not paid, the payments, approval."""
 
@@ -135,8 +131,8 @@ class RunDetailView(RoleRequiredMixin, View):
         context = {
             "run": run,
             # Who built or approved it; an account deleted since leaves no name.
-            "built_by": _user_name(run.built_by) or _("system"),
-            "approved_by": _user_name(run.approved_by) or "—",
+            "built_by": run.built_by.display_name if run.built_by else _("system"),
+            "approved_by": run.approved_by.display_name if run.approved_by else "—",
             "page_obj": page,
             "payments": page.object_list,
             "is_paginated": page.has_other_pages(),

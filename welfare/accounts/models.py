@@ -42,6 +42,11 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     @property
+    def display_name(self) -> str:
+        """How pages name the user: their full name, else their login."""
+        return self.get_full_name() or self.username
+
+    @property
     def is_officer(self) -> bool:
         return self.role == Role.OFFICER and not self.is_superuser
 

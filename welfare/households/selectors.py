@@ -314,7 +314,7 @@ def _user_name(record) -> str:
     user = record.history_user
     if user is None:
         return _("system")
-    return user.get_full_name() or user.username
+    return user.display_name
 
 
 HISTORY_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
