@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from welfare.accounts.scoping import area_q, scope
+from welfare.accounts.scoping import scope
 from welfare.core.formatting import format_vnd
 from welfare.households.admin import (
     CommuneFilter,
@@ -36,18 +36,6 @@ from .models import (
     GiftRound,
     ReliefRound,
 )
-
-
-def _prefixed(q: Q, prefix: str) -> Q:
-    """A filter on a related model, seen from the model that points to it (`commune__in` of a
-    distribution, as `distributions__commune__in` of its round)."""
-    prefixed = Q()
-    prefixed.connector, prefixed.negated = q.connector, q.negated
-    prefixed.children = [
-        _prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}__{child[0]}", child[1])
-        for child in q.children
-    ]
-    return prefixed
 
 
 def _nowrap(text: str):
@@ -180,7 +168,7 @@ class ReliefRoundAdmin(RoundAdmin):
         # The counts of the user's own communes, as the pages give them.
         return super().get_queryset(request).annotate(
             distributions_total=Count(
-                "distributions", filter=_prefixed(area_q(request.user, Distribution), "distributions")
+                "distributions", filter=Q(distributions__in=scope(Distribution.objects.all(), request.user))
             )
         )
 
@@ -250,7 +238,7 @@ class GiftRoundAdmin(RoundAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
-            gifts_total=Count("gifts", filter=_prefixed(area_q(request.user, Gift), "gifts"))
+            gifts_total=Count("gifts", filter=Q(gifts__in=scope(Gift.objects.all(), request.user)))
         )
 
     @admin.display(description=_("period"), ordering="given_from")
