@@ -14,6 +14,7 @@ from django.views.generic import ListView
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import scope, user_communes
 from welfare.core.services import StaleEditError
+from welfare.core.views import pagination_querystring
 from welfare.households import services as household_services
 from welfare.households.views.households import _add_error
 
@@ -68,9 +69,6 @@ class BeneficiaryListView(RoleRequiredMixin, ListView):
         for beneficiary in context["object_list"]:
             beneficiary.state = entitlement_state(beneficiary, today)
             beneficiary.social_labels = social_labels(beneficiary)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query["programme"] = self.programme
         counts = {
             p: selectors.beneficiary_list(user=self.request.user, filters={"programme": p}).count()
             for p in Programme.values
@@ -84,7 +82,7 @@ class BeneficiaryListView(RoleRequiredMixin, ListView):
             total=context["paginator"].count
             if context.get("paginator")
             else len(context["object_list"]),
-            querystring=query.urlencode(),
+            querystring=pagination_querystring(self.request.GET, programme=self.programme),
             can_edit=self.request.user.has_perm("welfare.edit_cases"),
         )
         return context

@@ -15,6 +15,7 @@ from django.views import View
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
 from welfare.core.services import StaleEditError
+from welfare.core.views import pagination_querystring
 
 from .. import dossier_selectors as selectors
 from .. import services
@@ -56,14 +57,12 @@ class DossierBoardView(RoleRequiredMixin, View):
         values = form.values()
         dossiers = selectors.dossier_list(user=user, today=today, **values)
         unfiltered = selectors.dossier_list(user=user, today=today)
-        query = request.GET.copy()
-        query.pop("page", None)
         context = {
             "filter_form": form,
             "today": today,
             "overdue_total": selectors.overdue_count(unfiltered, today),
             "can_edit": user.has_perm("welfare.edit_cases"),
-            "querystring": query.urlencode(),
+            "querystring": pagination_querystring(request.GET),
             "overdue_only": values["overdue"],
             "filtered": any(values.values()),
         }

@@ -16,6 +16,7 @@ from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.core.formatting import group_int
+from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, SheetWriter
 
 from .. import run_selectors as selectors
@@ -71,12 +72,10 @@ class RunListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filter_form=self.filter_form(),
             total=context["paginator"].count,
-            querystring=query.urlencode(),
+            querystring=pagination_querystring(self.request.GET),
             can_build=self.request.user.has_perm("welfare.run_jobs"),
             can_approve=self.request.user.has_perm("welfare.approve_payments"),
         )

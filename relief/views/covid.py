@@ -19,6 +19,7 @@ from django.views.generic import ListView
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
 from welfare.core.services import StaleEditError
+from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
 from welfare.households.views.households import _add_error
 
@@ -58,15 +59,13 @@ class CovidListView(CovidFilterMixin, RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         today = timezone.localdate()
         context.update(
             filter_form=self.filter_form(),
             totals=selectors.covid_totals(self.filtered()),
             cumulative=selectors.covid_cumulative(user=self.request.user, on=today),
             today=today,
-            querystring=query.urlencode(),
+            querystring=pagination_querystring(self.request.GET),
             can_edit=self.request.user.has_perm("welfare.edit_cases"),
         )
         return context

@@ -22,6 +22,7 @@ from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_provinces
 from welfare.core.formatting import group_int
 from welfare.core.services import StaleEditError
+from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, SheetWriter
 from welfare.households.views.households import _add_error
 
@@ -53,12 +54,10 @@ class GiftRoundListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filter_form=self.filter_form(),
             total=context["paginator"].count,
-            querystring=query.urlencode(),
+            querystring=pagination_querystring(self.request.GET),
             can_manage=self.request.user.has_perm("welfare.manage_rounds"),
         )
         return context

@@ -63,3 +63,13 @@ def healthz(request):
     """For the load balancer: the process answers and reaches the database."""
     Province.objects.exists()
     return JsonResponse({"status": "ok"})
+
+
+def pagination_querystring(params, **extra) -> str:
+    """A list's query string for its page links: the filters as given, without the page (the
+    links add their own), with `extra` set."""
+    query = params.copy()
+    query.pop("page", None)
+    for key, value in extra.items():
+        query[key] = value
+    return query.urlencode()

@@ -15,6 +15,7 @@ from django.views.generic import ListView
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
 from welfare.core.services import StaleEditError
+from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
 
 from .. import selectors, services
@@ -51,14 +52,12 @@ class CardListView(CardFilterMixin, RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filter_form=self.filter_form(),
             total=context["paginator"].count
             if context.get("paginator")
             else len(context["object_list"]),
-            querystring=query.urlencode(),
+            querystring=pagination_querystring(self.request.GET),
             can_edit=self.request.user.has_perm("welfare.edit_cases"),
         )
         return context

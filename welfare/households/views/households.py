@@ -16,6 +16,7 @@ from django.views.generic import ListView
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import get_scoped_or_404, user_communes
 from welfare.core.services import StaleEditError
+from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
 
 from .. import selectors, services
@@ -77,8 +78,6 @@ class HouseholdListView(HouseholdFilterMixin, RoleRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts = self.status_counts
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filter_form=self.filter_form(),
             total=sum(counts.values()),
@@ -86,7 +85,7 @@ class HouseholdListView(HouseholdFilterMixin, RoleRequiredMixin, ListView):
                 (value, label, counts.get(value, 0)) for value, label in PovertyResult.choices
             ],
             unreviewed=counts.get("", 0),
-            querystring=query.urlencode(),
+            querystring=pagination_querystring(self.request.GET),
             can_edit=self.request.user.has_perm("welfare.edit_cases"),
             filtered=any(self.filter_form().values().values()),
         )
