@@ -208,10 +208,14 @@ class RoundDetailView(RoleRequiredMixin, View):
     def named_form(self, data=None) -> NamedEntryForm:
         return NamedEntryForm(data, initial={"distributed_on": self.today_default()})
 
+    def entry_query(self) -> str:
+        """The entry list's commune and search, kept across its pages and after a save."""
+        return urlencode({k: v for k, v in (("commune", self.commune.code if self.commune else ""), ("q", self.q)) if v})
+
     def entry_url(self) -> str:
-        query = {k: v for k, v in (("commune", self.commune.code if self.commune else ""), ("q", self.q)) if v}
+        query = self.entry_query()
         url = reverse("relief_round_detail", args=[self.round.pk])
-        return f"{url}?{urlencode(query)}#entry" if query else f"{url}#entry"
+        return f"{url}?{query}#entry" if query else f"{url}#entry"
 
     def render(self, *, rows=None, batch=None, named=None, entry_page=None):
         user = self.request.user
@@ -223,7 +227,6 @@ class RoundDetailView(RoleRequiredMixin, View):
             rows = [self.row_form(h) for h in entry_page.object_list]
         distributions = selectors.round_distributions(user=user, round=round)
         given_page = Paginator(distributions, 100).get_page(self.request.GET.get("dpage"))
-        entry_query = urlencode({k: v for k, v in (("commune", self.commune.code if self.commune else ""), ("q", self.q)) if v})
         by_commune = selectors.round_totals_by_commune(user=user, round=round)
         show_by_commune = user.role != Role.OFFICER or len(self.communes) > 1
         rice_default, cost_default = services.distribution_defaults(round=round, persons_covered=1)
@@ -242,7 +245,7 @@ class RoundDetailView(RoleRequiredMixin, View):
             "q": self.q,
             "rows": rows or [],
             "entry_page": entry_page,
-            "entry_query": entry_query,
+            "entry_query": self.entry_query(),
             "batch_form": batch or (self.batch_form() if entry_open else None),
             "named_form": named or (self.named_form() if entry_open else None),
             "can_manage": user.has_perm("welfare.manage_rounds") and not round.closed,
