@@ -103,6 +103,10 @@ def relief_round_close(*, user, round: ReliefRound, expected_version: int, reope
 
 # --- Distributions ----------------------------------------------------------------------------
 
+# The references of a list's rows (round, commune, household, person) are checked once for the
+# list; full_clean would look each one up again, row by row.
+RELATED = ["round", "commune", "household", "person"]
+
 
 def distribution_defaults(*, round: ReliefRound, persons_covered: int) -> tuple[int, int]:
     """The rice (whole kg) and cost (whole VND) of a distribution by default: persons covered
@@ -231,7 +235,8 @@ def distributions_add(*, user, round: ReliefRound, entries: list[Entry]) -> list
         distribution.rice_kg, distribution.cost_vnd = distribution_amounts(
             round=round, persons_covered=entry.persons_covered, rice_kg=entry.rice_kg, cost_vnd=entry.cost_vnd
         )
-        distribution.full_clean(validate_constraints=False)
+        # The references were checked above for the whole list: no query per row for them.
+        distribution.full_clean(exclude=RELATED, validate_constraints=False)
         distribution.save()
     return made
 
@@ -321,7 +326,7 @@ def gifts_add(*, user, round: GiftRound, entries: Iterable[dict]) -> list[Gift]:
     if problems:
         raise DistributionProblems(problems)
     for gift in made:
-        gift.full_clean()
+        gift.full_clean(exclude=RELATED)
         gift.save()
     return made
 
