@@ -24,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from welfare.areas.models import Commune, Province
-from welfare.core.models import VersionedModel
+from welfare.core.models import ReferenceRow, ValidityQuerySet, VersionedModel  # noqa: F401 (re-exported)
 from welfare.core.text import fold
 from welfare.households.models import Person
 
@@ -137,31 +137,6 @@ def month_start(day: dt.date) -> dt.date:
 def month_end(day: dt.date) -> dt.date:
     following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return following - dt.timedelta(days=1)
-
-
-class ValidityQuerySet(models.QuerySet):
-    def valid_on(self, day: dt.date):
-        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
-
-
-class ReferenceRow(models.Model):
-    """A row of legal reference data with its validity dates and source."""
-
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(
-        _("valid until"), null=True, blank=True, help_text=_("Empty while still in force.")
-    )
-    legal_basis = models.CharField(_("legal source"), max_length=255)
-    unverified = models.BooleanField(
-        _("not yet checked against the gazette"),
-        default=False,
-        help_text=_("Read only in secondary sources: check it before relying on it."),
-    )
-
-    objects = ValidityQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
 
 
 class StandardLevel(ReferenceRow):

@@ -257,3 +257,44 @@ class CovidSupportFactory(factory.django.DjangoModelFactory):
     policy = "68/NQ-CP"
     amount_vnd = 3_710_000
     approved_on = factory.LazyFunction(lambda: __import__("datetime").date(2021, 9, 15))
+
+
+# --- Employment (employment) -------------------------------------------------------------------
+
+
+class LoanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employment.Loan"
+
+    code = factory.Sequence(lambda n: f"VV-{n:05d}")
+    commune_id = HUU_LUNG
+    borrower_type = "individual"
+    borrower_name = factory.Faker("name", locale="vi_VN")
+    purpose = "Chăn nuôi lợn"
+    amount_vnd = 50_000_000
+    term_months = 36
+    disbursed_on = factory.LazyFunction(lambda: __import__("datetime").date(2022, 3, 15))
+    jobs = 1
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employment.Placement"
+
+    commune_id = HUU_LUNG
+    worker_name = factory.Faker("name", locale="vi_VN")
+    channel = "industrial_zone_outside_province"
+    employer = "Công ty TNHH Điện tử Bắc Giang"
+    placed_on = factory.LazyFunction(lambda: __import__("datetime").date(2022, 4, 1))
+
+
+class BorderPassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employment.BorderPass"
+
+    commune_id = HUU_LUNG
+    number = factory.Sequence(lambda n: f"STH{n:06d}")
+    holder_name = factory.Faker("name", locale="vi_VN")
+    issued_on = factory.LazyFunction(lambda: __import__("datetime").date(2026, 1, 10))
+    expires_on = factory.LazyFunction(lambda: __import__("datetime").date(2027, 1, 9))
+    border_gate = "Cửa khẩu quốc tế Hữu Nghị"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/", include("welfare.reports.urls")),
     path("beneficiaries/", include("beneficiaries.urls")),
     path("relief/", include("relief.urls")),
+    path("employment/", include("employment.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -84,4 +84,6 @@ def test_the_command_prints_the_keys_with_zeros_for_an_empty_area():
     assert data["gifts"] == {"by_group": {}, "total": {"count": 0, "value_vnd": 0}}
     assert data["covid_support"] == {"cumulative_amount_vnd": 0, "as_of": "2022-06-30"}
     assert list(data) == ["area", "period", "poverty", "health_insurance", "hunger_relief", "gifts",
-                          "meritorious", "social_protection", "covid_support", "targets"]
+                          "meritorious", "social_protection", "employment", "covid_support", "targets"]
+    assert data["employment"] == {"new_jobs": 0, "plan": 0, "plan_rate": None, "by_channel": {},
+                                  "fund_loans": {"projects": 0, "amount_vnd": 0, "jobs": 0}}

@@ -1,9 +1,12 @@
-"""Shared bases: the case-record base (version and history) and the job a user started."""
+"""Shared bases: the case-record base (version and history), the row of legal reference data
+(valid between two dates) and the job a user started."""
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,6 +24,31 @@ class VersionedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class ValidityQuerySet(models.QuerySet):
+    def valid_on(self, day: dt.date):
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+
+
+class ReferenceRow(models.Model):
+    """A row of legal reference data with its validity dates and source."""
+
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("Empty while still in force.")
+    )
+    legal_basis = models.CharField(_("legal source"), max_length=255)
+    unverified = models.BooleanField(
+        _("not yet checked against the gazette"),
+        default=False,
+        help_text=_("Read only in secondary sources: check it before relying on it."),
+    )
+
+    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -1,0 +1,3 @@
+"""Pages: placeholder until the pages land."""
+
+urlpatterns = []
