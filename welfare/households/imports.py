@@ -1,6 +1,9 @@
 """The import kinds of this app: households, members, poverty_reviews, insurance_cards
 (contract.md, "Import"). Each applies the rules of `services.py` to a chunk of rows at once:
-one query per lookup, bulk writes, never a query per row."""
+one query per lookup, bulk writes, never a query per row.
+
+`people_by_id`, `id_check`, `name_mismatch`, `IdClaims` and `NewPeople` link a row's person by
+citizen ID (contract.md, "People"); other apps' kinds that name people use them too."""
 
 from collections import defaultdict
 
@@ -66,28 +69,28 @@ def _household_check(batch: Batch, row: Row, households: dict[str, Household], *
     return household
 
 
-def _id_check(batch: Batch, row: Row, column: str, **known) -> bool:
+def id_check(batch: Batch, row: Row, column: str, **known) -> bool:
     problems = person_id_problems(id_number=row[column], **known)
     for message in problems:
         batch.error(row, column, message)
     return not problems
 
 
-def _people_by_id(numbers, *, lock: bool = False) -> dict[str, Person]:
+def people_by_id(numbers, *, lock: bool = False) -> dict[str, Person]:
     if not numbers:
         return {}
     people = Person.objects.filter(id_number__in=numbers)
     return {p.id_number: p for p in (people.select_for_update() if lock else people)}
 
 
-def _name_mismatch(person: Person, given: str) -> str:
+def name_mismatch(person: Person, given: str) -> str:
     return _("This citizen ID belongs to %(name)s, not to %(given)s.") % {
         "name": person.full_name,
         "given": given,
     }
 
 
-class _IdClaims:
+class IdClaims:
     """The citizen IDs this file gives to people, over all its chunks (one per import, kept in
     `batch.state`): ID -> (the first row giving it, the pk of the recorded person it is given
     to or None for a new person, the folded name, the name). A recorded person without an ID
@@ -125,7 +128,7 @@ class _IdClaims:
         if first is None:
             return True, None
         if first[2] != fold(name):
-            batch.error(row, column, _name_mismatch(Person(full_name=first[3]), name))
+            batch.error(row, column, name_mismatch(Person(full_name=first[3]), name))
             return False, None
         return True, self.chunk.get(id_number)
 
@@ -141,7 +144,7 @@ class _IdClaims:
             self.ids[person.pk] = id_number
 
 
-class _NewPeople:
+class NewPeople:
     """People to create in one chunk, one per citizen ID (two rows naming the same new ID get
     the same person)."""
 
@@ -176,16 +179,16 @@ def households_validate(batch: Batch) -> None:
         if row.has("commune_code"):  # also on rows with other problems: report every problem
             batch.commune_check(row)
     existing = _households_by_code(batch.values("household_code"), lock=True)
-    people = _people_by_id(batch.values("head_id_number"))
-    claims = _IdClaims(batch)
+    people = people_by_id(batch.values("head_id_number"))
+    claims = IdClaims(batch)
     for row in batch.valid():
         household = existing.get(row["household_code"])
-        if row.has("head_id_number") and not _id_check(batch, row, "head_id_number"):
+        if row.has("head_id_number") and not id_check(batch, row, "head_id_number"):
             continue
         given_id = row["head_id_number"]
         by_id = people.get(given_id) if given_id else None
         if by_id is not None and by_id.name_folded != fold(row["head_name"]):
-            batch.error(row, "head_id_number", _name_mismatch(by_id, row["head_name"]))
+            batch.error(row, "head_id_number", name_mismatch(by_id, row["head_name"]))
             continue
         new_head = household is None or household.head is None
         if given_id and by_id is None and new_head:
@@ -250,7 +253,7 @@ def households_validate(batch: Batch) -> None:
 
 
 def households_apply(batch: Batch) -> None:
-    new_people = _NewPeople()
+    new_people = NewPeople()
     added: list[Household] = []
     heads: list[tuple[Household, Person]] = []  # households that get their head member now
     changed: dict[int, list] = {}  # household pk -> [household, old values]
@@ -360,9 +363,9 @@ def members_validate(batch: Batch) -> None:
         by_name[(m.household_id, m.person.name_folded, m.person.birth_date)].append(m)
         if m.relation == Relation.HEAD:
             heads[m.household_id] = m
-    people = _people_by_id(batch.values("id_number", rows), lock=True)
+    people = people_by_id(batch.values("id_number", rows), lock=True)
     touched = batch.state.setdefault("members_touched", set())
-    claims = _IdClaims(batch)
+    claims = IdClaims(batch)
     for row in rows:
         household = row.target
         id_number = row["id_number"]
@@ -419,7 +422,7 @@ def members_validate(batch: Batch) -> None:
                 continue
         if person is not None and person.name_folded != folded:
             column = "id_number" if id_number and member is None else "full_name"
-            batch.error(row, column, _name_mismatch(person, row["full_name"]) if id_number
+            batch.error(row, column, name_mismatch(person, row["full_name"]) if id_number
                         else _("The names do not agree."))
             continue
         if member is None and person is not None and id_number and (
@@ -464,7 +467,7 @@ def members_validate(batch: Batch) -> None:
 
 
 def members_apply(batch: Batch) -> None:
-    new_people = _NewPeople()
+    new_people = NewPeople()
     new_members = []
     changed_members = []
     changed_people = {}
@@ -685,8 +688,8 @@ def cards_validate(batch: Batch) -> None:
     households = _households_by_code(batch.values("household_code", rows))
     cards = {c.card_number: c for c in InsuranceCard.objects.select_for_update().filter(
         card_number__in=batch.values("card_number", rows))}
-    people = _people_by_id(batch.values("holder_id_number", rows))
-    claims = _IdClaims(batch)
+    people = people_by_id(batch.values("holder_id_number", rows))
+    claims = IdClaims(batch)
     for row in rows:
         household = None
         if row.has("household_code"):
@@ -704,11 +707,11 @@ def cards_validate(batch: Batch) -> None:
             continue
         person = None
         if row.has("holder_id_number"):
-            if not _id_check(batch, row, "holder_id_number"):
+            if not id_check(batch, row, "holder_id_number"):
                 continue
             person = people.get(row["holder_id_number"])
             if person is not None and person.name_folded != fold(row["holder_name"]):
-                batch.error(row, "holder_id_number", _name_mismatch(person, row["holder_name"]))
+                batch.error(row, "holder_id_number", name_mismatch(person, row["holder_name"]))
                 continue
             if person is None:
                 # A new holder: every row of the file naming this ID must name them alike.
@@ -733,7 +736,7 @@ def cards_validate(batch: Batch) -> None:
 
 
 def cards_apply(batch: Batch) -> None:
-    new_people = _NewPeople()
+    new_people = NewPeople()
     added = []
     changed = []
     for row in batch.valid():
