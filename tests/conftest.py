@@ -77,7 +77,7 @@ def login(client):
 
 @pytest.fixture
 def reference_loaded():
-    """The administrative units and the poverty standards, for transactional (live-server)
+    """The administrative units, the poverty standards and the loan caps, for transactional (live-server)
     tests: the flush between such tests can leave the tables that data migrations filled
     empty; reloading is idempotent and quick."""
     import importlib
@@ -93,3 +93,7 @@ def reference_loaded():
     if not PovertyStandard.objects.exists():
         migration = importlib.import_module("welfare.households.migrations.0002_load_poverty_standards")
         migration.load(apps, None)
+    from employment.models import LoanLimit
+
+    if not LoanLimit.objects.exists():
+        importlib.import_module("employment.migrations.0002_load_reference_data").load(apps, None)
