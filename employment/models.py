@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from welfare.areas.models import Commune
@@ -45,12 +46,16 @@ class RepaymentStatus(models.TextChoices):
 class Channel(models.TextChoices):
     """How a worker found the new job (the report's channels, glossary.md)."""
 
-    EMPLOYMENT_FUND = "employment_fund", _("Employment-fund loans")
-    SOCIOECONOMIC_PROGRAMME = "socioeconomic_programme", _("Socio-economic development programmes")
-    INDUSTRIAL_ZONE = "industrial_zone_outside_province", _("Industrial zones outside the province")
-    LABOUR_EXPORT = "labour_export", _("Contract work abroad")
-    SERVICE_CENTRE = "service_centre", _("Employment service centre")
-    OTHER = "other", _("Other")
+    EMPLOYMENT_FUND = "employment_fund", pgettext_lazy("job channel", "Employment-fund loans")
+    SOCIOECONOMIC_PROGRAMME = "socioeconomic_programme", pgettext_lazy(
+        "job channel", "Socio-economic development programmes"
+    )
+    INDUSTRIAL_ZONE = "industrial_zone_outside_province", pgettext_lazy(
+        "job channel", "Industrial zones outside the province"
+    )
+    LABOUR_EXPORT = "labour_export", pgettext_lazy("job channel", "Contract work abroad")
+    SERVICE_CENTRE = "service_centre", pgettext_lazy("job channel", "Employment service centre")
+    OTHER = "other", pgettext_lazy("job channel", "Other")
 
 
 class LoanLimit(ReferenceRow):

@@ -773,6 +773,15 @@ CONTRACT_TABLE = {
                       ("recipient_type", True, ("worker", "employer", "household_business", "other")),
                       ("recipient_name", True, ()), ("policy", True, ()), ("amount_vnd", True, ()),
                       ("approved_on", True, ())],
+    "loans": [("loan_code", True, ()), ("commune_code", True, ()), ("borrower_name", True, ()),
+              ("borrower_type", True, ("individual", "household_business", "business", "cooperative")),
+              ("amount_vnd", True, ()), ("disbursed_on", True, ()), ("jobs", True, ()),
+              ("term_months", False, ())],
+    "job_placements": [("commune_code", True, ()), ("worker_name", True, ()),
+                       ("channel", True, ("employment_fund", "socioeconomic_programme",
+                                          "industrial_zone_outside_province", "labour_export", "service_centre",
+                                          "other")),
+                       ("placed_on", True, ()), ("employer", False, ()), ("worker_id_number", False, ())],
 }
 EVENT_DATES = {"issued_on", "distributed_on", "given_on", "paid_on", "received_on", "decided_on",
                "disbursed_on", "placed_on", "approved_on", "recognised_on"}
