@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EmploymentConfig(AppConfig):
     name = "employment"
     verbose_name = _("Employment")
+
+    def ready(self):
+        from . import navigation  # noqa: F401

@@ -198,7 +198,7 @@ def placements_validate(batch: Batch) -> None:
                 continue
             person = people.get(id_number)
             if person is not None and person.name_folded != fold(row["worker_name"]):
-                batch.error(row, "worker_id_number", name_mismatch(person, row["worker_name"]))
+                batch.error(row, "worker_id_number", name_mismatch(batch, person, row["worker_name"]))
                 continue
             if person is None:
                 # A new worker: every row of the file naming this ID must name them alike.

@@ -104,7 +104,7 @@ class LendingRate(ReferenceRow):
     Bank for Social Policies (domain.md: UNVERIFIED, kept as editable rows). A loan takes the
     rate valid on its disbursement unless another is typed."""
 
-    monthly_rate_percent = models.DecimalField(_("interest rate (% a month)"), max_digits=5, decimal_places=3)
+    monthly_rate_percent = models.DecimalField(_("monthly interest rate (%)"), max_digits=5, decimal_places=3)
     history = HistoricalRecords()
 
     class Meta:
@@ -148,7 +148,7 @@ class Loan(VersionedModel):
     )
     collateral = models.CharField(_("collateral"), max_length=255, blank=True)
     monthly_rate_percent = models.DecimalField(
-        _("interest rate (% a month)"),
+        _("monthly interest rate (%)"),
         max_digits=5,
         decimal_places=3,
         null=True,
@@ -234,9 +234,9 @@ class BorderPass(VersionedModel):
         Commune, on_delete=models.PROTECT, related_name="border_passes", verbose_name=_("commune")
     )
     number = models.CharField(_("pass number"), max_length=20, unique=True)
-    holder_name = models.CharField(_("holder"), max_length=150)
+    holder_name = models.CharField(_("pass holder"), max_length=150)
     holder_folded = models.CharField(max_length=150, editable=False, blank=True)
-    holder_id_number = models.CharField(_("holder's citizen ID"), max_length=12, blank=True)
+    holder_id_number = models.CharField(_("pass holder's citizen ID"), max_length=12, blank=True)
     person = models.ForeignKey(
         Person,
         on_delete=models.SET_NULL,

@@ -128,6 +128,11 @@ def loan_problems(
     return problems
 
 
+def _rate_in_force(day: dt.date):
+    rate = rate_on(day)
+    return rate.monthly_rate_percent if rate else None
+
+
 def loan_limit_for(values: dict) -> LoanLimit | None:
     if not values.get("disbursed_on") or not values.get("borrower_type"):
         return None
@@ -158,8 +163,7 @@ def loan_record(*, user, values: dict) -> Loan:
     if Loan.objects.filter(code=values["code"]).exists():
         raise ValidationError({"code": _("A loan with this code is already recorded.")})
     if loan.monthly_rate_percent is None:
-        rate = rate_on(loan.disbursed_on)
-        loan.monthly_rate_percent = rate.monthly_rate_percent if rate else None
+        loan.monthly_rate_percent = _rate_in_force(loan.disbursed_on)
     loan.person = _link_person(
         user=user, commune_id=loan.commune_id, name=loan.borrower_name, id_number=loan.borrower_id_number
     )
@@ -175,6 +179,9 @@ def loan_update(*, user, loan: Loan, expected_version: int, changes: dict) -> Lo
     changes = {k: v for k, v in changes.items() if k in LOAN_FIELDS and k not in ("commune_id", "code")}
     merged = {**{f: getattr(loan, f) for f in LOAN_FIELDS}, **changes}
     _check_loan(merged)
+    if merged["monthly_rate_percent"] is None:
+        # As when recording: an emptied rate is the one in force on the disbursement.
+        changes["monthly_rate_percent"] = _rate_in_force(merged["disbursed_on"])
     if merged["borrower_id_number"] != loan.borrower_id_number or merged["borrower_name"] != loan.borrower_name:
         changes["person"] = _link_person(
             user=user, commune_id=loan.commune_id, name=merged["borrower_name"], id_number=merged["borrower_id_number"]

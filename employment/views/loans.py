@@ -1,3 +1,213 @@
-"""Pages: placeholder until the pages land."""
+"""Pages: employment-fund loans (the list with its totals, one loan, record, change, export).
 
-urlpatterns = []
+Loans of the National Employment Fund (Decree 61/2015/NĐ-CP as amended by Decree 74/2019/NĐ-CP).
+The caps are reference rows (`LoanLimit`) valid between two dates: the form shows those in force
+today, the service checks those in force on the disbursement date."""
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from welfare.accounts.access import RoleRequiredMixin
+from welfare.accounts.scoping import user_communes
+from welfare.core.services import StaleEditError
+from welfare.core.views import pagination_querystring
+from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from welfare.households.views.households import _add_error
+
+from .. import loan_selectors as selectors
+from .. import services
+from ..loan_forms import LoanFilterForm, LoanForm
+
+# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
+audit = logging.getLogger("welfare.audit")
+
+FIELD_ALIASES = {"commune_id": "commune", "id_number": "borrower_id_number", "full_name": "borrower_name"}
+
+
+class LoanFilterMixin:
+    def filter_form(self) -> LoanFilterForm:
+        if not hasattr(self, "_filter_form"):
+            user = self.request.user
+            self._filter_form = LoanFilterForm(
+                self.request.GET or None,
+                communes=user_communes(user).order_by("name"),
+                years=selectors.loan_years(user=user),
+            )
+        return self._filter_form
+
+    def filtered(self):
+        return selectors.loan_list(user=self.request.user, **self.filter_form().values())
+
+
+class LoanListView(LoanFilterMixin, RoleRequiredMixin, ListView):
+    permission_required = "welfare.view_cases"
+    template_name = "employment/loan_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return self.filtered()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object_list"] = selectors.mark_warnings(context["object_list"])
+        context.update(
+            filter_form=self.filter_form(),
+            totals=selectors.loan_totals(self.filtered()),
+            querystring=pagination_querystring(self.request.GET),
+            can_edit=self.request.user.has_perm("welfare.edit_cases"),
+        )
+        return context
+
+
+class LoanExportView(LoanFilterMixin, RoleRequiredMixin, View):
+    permission_required = "welfare.view_cases"
+
+    def get(self, request):
+        def rows():
+            for index, loan in enumerate(self.filtered().iterator(chunk_size=2000), 1):
+                yield [
+                    index,
+                    loan.code,
+                    loan.borrower_name,
+                    loan.get_borrower_type_display(),
+                    loan.borrower_id_number,
+                    loan.commune.name,
+                    loan.purpose,
+                    loan.amount_vnd,
+                    loan.jobs,
+                    loan.disbursed_on,
+                    loan.term_months,
+                    loan.due_on,
+                    loan.monthly_rate_percent,
+                    loan.collateral,
+                    loan.get_repayment_status_display(),
+                    loan.repaid_on,
+                    loan.note,
+                ]
+
+        header = [
+            _("No."),
+            _("Loan code"),
+            _("Borrower"),
+            _("Borrower type"),
+            _("Citizen ID"),
+            _("Commune"),
+            _("Purpose"),
+            _("Amount (VND)"),
+            _("Jobs"),
+            _("Disbursed on"),
+            _("Term (months)"),
+            _("Term ends on"),
+            _("Interest rate (%/month)"),
+            _("Collateral"),
+            _("Repayment status"),
+            _("Repaid on"),
+            _("Note"),
+        ]
+        content = xlsx_bytes(
+            _("Employment-fund loans"),
+            header,
+            rows(),
+            widths=[6, 16, 28, 24, 14, 24, 28, 16, 8, 12, 10, 12, 12, 28, 14, 12, 30],
+        )
+        audit.info(
+            "%s exported employment-fund loans with filters %s", request.user.username, dict(request.GET.items())
+        )
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="vay-von-viec-lam-{stamp}.xlsx"'
+        return response
+
+
+class LoanDetailView(RoleRequiredMixin, View):
+    permission_required = "welfare.view_cases"
+    template_name = "employment/loan_detail.html"
+
+    def get(self, request, pk: int):
+        user = request.user
+        loan = selectors.loan_detail(user=user, pk=pk)
+        limit = services.loan_limit_for({"disbursed_on": loan.disbursed_on, "borrower_type": loan.borrower_type})
+        context = {
+            "loan": loan,
+            "limit": limit,
+            "collateral_missing": selectors.needs_collateral(loan, limit),
+            "person_visible": selectors.person_visible(user=user, loan=loan),
+            "history": selectors.loan_history(loan=loan),
+            "can_edit": user.has_perm("welfare.edit_cases", loan),
+        }
+        return render(request, self.template_name, context)
+
+
+class LoanEditView(RoleRequiredMixin, View):
+    """Record a loan, or change one."""
+
+    permission_required = "welfare.edit_cases"
+    template_name = "employment/loan_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.loan = None
+        if request.user.is_authenticated and self.has_permission() and "pk" in kwargs:
+            self.loan = selectors.loan_detail(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form):
+        today = timezone.localdate()
+        limits = selectors.limits_in_force(today)
+        context = {
+            "form": form,
+            "loan": self.loan,
+            "limits": limits,
+            "limits_unverified": any(limit.unverified for limit in limits),
+            "rate": services.rate_on(today),
+            "today": today,
+        }
+        if self.loan is not None:
+            context["history"] = selectors.loan_history(loan=self.loan)
+        return render(self.request, self.template_name, context)
+
+    def get(self, request, pk: int | None = None):
+        return self.render(LoanForm(user=request.user, loan=self.loan))
+
+    def post(self, request, pk: int | None = None):
+        form = LoanForm(request.POST, user=request.user, loan=self.loan)
+        if form.is_valid():
+            values = form.values()
+            try:
+                if self.loan is None:
+                    loan = services.loan_record(user=request.user, values=values)
+                else:
+                    loan = services.loan_update(
+                        user=request.user,
+                        loan=self.loan,
+                        expected_version=form.cleaned_data.get("version") or 0,
+                        changes=values,
+                    )
+            except StaleEditError as exc:
+                form.add_error(None, exc)
+            except ValidationError as exc:
+                _add_error(form, exc, FIELD_ALIASES)
+            else:
+                messages.success(
+                    request,
+                    _("The loan %(code)s to %(name)s was saved.") % {"code": loan.code, "name": loan.borrower_name},
+                )
+                return redirect("loan_detail", pk=loan.pk)
+        return self.render(form)
+
+
+urlpatterns = [
+    path("loans/", LoanListView.as_view(), name="loan_list"),
+    path("loans/new/", LoanEditView.as_view(), name="loan_create"),
+    path("loans/export.xlsx", LoanExportView.as_view(), name="loan_export"),
+    path("loans/<int:pk>/", LoanDetailView.as_view(), name="loan_detail"),
+    path("loans/<int:pk>/edit/", LoanEditView.as_view(), name="loan_edit"),
+]

@@ -1,3 +1,199 @@
-"""Pages: placeholder until the pages land."""
+"""Pages: border-labour passes (sổ thông hành), the list with the passes about to expire, record,
+change, export.
 
-urlpatterns = []
+A pass expiring within `services.EXPIRING_DAYS` days (its expiry day included) is flagged on
+the list, and a card above it counts them across all the user's communes and links to them
+(`?expiry=soon`, also the overview's link)."""
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from welfare.accounts.access import RoleRequiredMixin
+from welfare.accounts.scoping import user_communes
+from welfare.core.services import StaleEditError
+from welfare.core.views import pagination_querystring
+from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from welfare.households.views.households import _add_error
+
+from .. import pass_selectors as selectors
+from .. import services
+from ..pass_forms import BorderPassFilterForm, BorderPassForm
+
+# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
+audit = logging.getLogger("welfare.audit")
+
+FIELD_ALIASES = {"commune_id": "commune"}
+
+
+class BorderPassFilterMixin:
+    def filter_form(self) -> BorderPassFilterForm:
+        if not hasattr(self, "_filter_form"):
+            user = self.request.user
+            self._filter_form = BorderPassFilterForm(
+                self.request.GET or None,
+                communes=user_communes(user).order_by("name"),
+                gates=selectors.recorded_gates(user=user),
+            )
+        return self._filter_form
+
+    def filtered(self):
+        return selectors.border_pass_list(
+            user=self.request.user, today=self.today, **self.filter_form().values()
+        )
+
+    @property
+    def today(self):
+        if not hasattr(self, "_today"):
+            self._today = timezone.localdate()
+        return self._today
+
+
+class BorderPassListView(BorderPassFilterMixin, RoleRequiredMixin, ListView):
+    permission_required = "welfare.view_cases"
+    template_name = "employment/pass_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return self.filtered()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for border_pass in context["object_list"]:
+            border_pass.expiry = selectors.expiry_of(border_pass, today=self.today)
+        context.update(
+            filter_form=self.filter_form(),
+            expiring=selectors.expiring_count(user=self.request.user, today=self.today),
+            expiring_days=services.EXPIRING_DAYS,
+            chosen_expiry=self.filter_form().values()["expiry"],
+            total=context["paginator"].count if context.get("paginator") else len(context["object_list"]),
+            today=self.today,
+            querystring=pagination_querystring(self.request.GET),
+            can_edit=self.request.user.has_perm("welfare.edit_cases"),
+        )
+        return context
+
+
+class BorderPassExportView(BorderPassFilterMixin, RoleRequiredMixin, View):
+    permission_required = "welfare.view_cases"
+
+    def get(self, request):
+        states = {
+            selectors.SOON: _("Expiring soon"),
+            selectors.EXPIRED: _("Expired"),
+            selectors.VALID: _("Valid"),
+        }
+
+        def rows():
+            for index, p in enumerate(self.filtered().iterator(chunk_size=2000), 1):
+                expiry = selectors.expiry_of(p, today=self.today)
+                yield [
+                    index,
+                    p.number,
+                    p.holder_name,
+                    p.holder_id_number,
+                    p.commune.name,
+                    p.issued_on,
+                    p.expires_on,
+                    expiry.days_left,
+                    states[expiry.state],
+                    p.border_gate,
+                    p.workplace,
+                    p.note,
+                ]
+
+        header = [
+            _("No."),
+            _("Pass number"),
+            _("Pass holder"),
+            _("Citizen ID"),
+            _("Commune"),
+            _("Issued on"),
+            _("Expires on"),
+            _("Days left"),
+            _("Status"),
+            _("Border gate"),
+            _("Workplace across the border"),
+            _("Note"),
+        ]
+        content = xlsx_bytes(
+            _("Border-labour passes"), header, rows(), widths=[6, 14, 28, 15, 24, 12, 12, 10, 16, 30, 30, 30]
+        )
+        audit.info(
+            "%s exported border-labour passes with filters %s", request.user.username, dict(request.GET.items())
+        )
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        stamp = self.today.strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="so-thong-hanh-{stamp}.xlsx"'
+        return response
+
+
+class BorderPassEditView(RoleRequiredMixin, View):
+    """Record a border-labour pass, or change one."""
+
+    permission_required = "welfare.edit_cases"
+    template_name = "employment/pass_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.border_pass = None
+        if request.user.is_authenticated and self.has_permission() and "pk" in kwargs:
+            self.border_pass = selectors.border_pass_detail(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form):
+        today = timezone.localdate()
+        context = {
+            "form": form,
+            "border_pass": self.border_pass,
+            "gates": selectors.gate_suggestions(user=self.request.user),
+            "expiring_days": services.EXPIRING_DAYS,
+        }
+        if self.border_pass is not None:
+            context["expiry"] = selectors.expiry_of(self.border_pass, today=today)
+            context["history"] = selectors.border_pass_history(border_pass=self.border_pass)
+        return render(self.request, self.template_name, context)
+
+    def get(self, request, pk: int | None = None):
+        return self.render(BorderPassForm(user=request.user, border_pass=self.border_pass))
+
+    def post(self, request, pk: int | None = None):
+        form = BorderPassForm(request.POST, user=request.user, border_pass=self.border_pass)
+        if form.is_valid():
+            try:
+                if self.border_pass is None:
+                    saved = services.border_pass_record(user=request.user, values=form.values())
+                else:
+                    saved = services.border_pass_update(
+                        user=request.user,
+                        border_pass=self.border_pass,
+                        expected_version=form.cleaned_data.get("version") or 0,
+                        changes=form.values(),
+                    )
+            except StaleEditError as exc:
+                form.add_error(None, exc)
+            except ValidationError as exc:
+                _add_error(form, exc, FIELD_ALIASES)
+            else:
+                message = _("The pass %(number)s of %(name)s was saved.") % {
+                    "number": saved.number,
+                    "name": saved.holder_name,
+                }
+                messages.success(request, message)
+                return redirect("border_pass_list")
+        return self.render(form)
+
+
+urlpatterns = [
+    path("passes/", BorderPassListView.as_view(), name="border_pass_list"),
+    path("passes/new/", BorderPassEditView.as_view(), name="border_pass_create"),
+    path("passes/<int:pk>/edit/", BorderPassEditView.as_view(), name="border_pass_edit"),
+    path("passes/export.xlsx", BorderPassExportView.as_view(), name="border_pass_export"),
+]

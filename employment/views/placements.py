@@ -1,3 +1,185 @@
-"""Pages: placeholder until the pages land."""
+"""Pages: job placements (the list with its counts by channel, record, change, delete, export).
 
-urlpatterns = []
+A placement is one worker placed in a new job through one channel (the report's "giải quyết
+việc làm mới"); the overview page counts them against the year's plan."""
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from welfare.accounts.access import RoleRequiredMixin
+from welfare.accounts.scoping import user_communes
+from welfare.core.services import StaleEditError
+from welfare.core.views import pagination_querystring
+from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from welfare.households.views.households import _add_error
+
+from .. import placement_selectors as selectors
+from .. import services
+from ..models import Channel
+from ..placement_forms import PlacementFilterForm, PlacementForm
+
+# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
+audit = logging.getLogger("welfare.audit")
+
+# The service names the model's fields; the person it links names its own.
+FIELD_ALIASES = {"commune_id": "commune", "id_number": "worker_id_number", "full_name": "worker_name"}
+
+
+class PlacementFilterMixin:
+    def filter_form(self) -> PlacementFilterForm:
+        if not hasattr(self, "_filter_form"):
+            user = self.request.user
+            self._filter_form = PlacementFilterForm(
+                self.request.GET or None,
+                communes=user_communes(user).order_by("name"),
+                years=selectors.placement_years(user=user),
+            )
+        return self._filter_form
+
+    def filtered(self):
+        return selectors.placement_list(user=self.request.user, **self.filter_form().values())
+
+
+class PlacementListView(PlacementFilterMixin, RoleRequiredMixin, ListView):
+    permission_required = "welfare.view_cases"
+    template_name = "employment/placement_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return self.filtered()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            filter_form=self.filter_form(),
+            totals=selectors.placement_totals(self.filtered()),
+            querystring=pagination_querystring(self.request.GET),
+            can_edit=self.request.user.has_perm("welfare.edit_cases"),
+        )
+        return context
+
+
+class PlacementExportView(PlacementFilterMixin, RoleRequiredMixin, View):
+    permission_required = "welfare.view_cases"
+
+    def get(self, request):
+        def rows():
+            for index, p in enumerate(self.filtered().iterator(chunk_size=2000), 1):
+                yield [
+                    index,
+                    p.worker_name,
+                    p.worker_id_number,
+                    p.commune.name,
+                    p.get_channel_display(),
+                    p.employer,
+                    p.placed_on,
+                    p.note,
+                ]
+
+        header = [
+            _("No."),
+            _("Worker"),
+            _("Citizen ID"),
+            _("Commune"),
+            _("Channel"),
+            _("Employer"),
+            _("Placed on"),
+            _("Note"),
+        ]
+        content = xlsx_bytes(_("Job placements"), header, rows(), widths=[6, 28, 15, 24, 40, 36, 12, 30])
+        audit.info(
+            "%s exported job placements with filters %s", request.user.username, dict(request.GET.items())
+        )
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="giai-quyet-viec-lam-{stamp}.xlsx"'
+        return response
+
+
+class PlacementEditView(RoleRequiredMixin, View):
+    """Record a job placement, or change one."""
+
+    permission_required = "welfare.edit_cases"
+    template_name = "employment/placement_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.placement = None
+        if request.user.is_authenticated and self.has_permission() and "pk" in kwargs:
+            self.placement = selectors.placement_detail(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form):
+        context = {"form": form, "placement": self.placement, "channels": Channel.choices}
+        if self.placement is not None:
+            context["history"] = selectors.placement_history(placement=self.placement)
+        return render(self.request, self.template_name, context)
+
+    def get(self, request, pk: int | None = None):
+        return self.render(PlacementForm(user=request.user, placement=self.placement))
+
+    def post(self, request, pk: int | None = None):
+        form = PlacementForm(request.POST, user=request.user, placement=self.placement)
+        if form.is_valid():
+            try:
+                if self.placement is None:
+                    placement = services.placement_record(user=request.user, values=form.values())
+                else:
+                    placement = services.placement_update(
+                        user=request.user,
+                        placement=self.placement,
+                        expected_version=form.cleaned_data.get("version") or 0,
+                        changes=form.values(),
+                    )
+            except StaleEditError as exc:
+                form.add_error(None, exc)
+            except ValidationError as exc:
+                _add_error(form, exc, FIELD_ALIASES)
+            else:
+                messages.success(
+                    request, _("The placement of %(name)s was saved.") % {"name": placement.worker_name}
+                )
+                return redirect("placement_list")
+        return self.render(form)
+
+
+class PlacementDeleteView(RoleRequiredMixin, View):
+    """Delete a placement entered by mistake (after a confirmation page)."""
+
+    permission_required = "welfare.edit_cases"
+    template_name = "employment/placement_delete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.placement = selectors.placement_detail(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk: int):
+        return render(request, self.template_name, {"placement": self.placement})
+
+    def post(self, request, pk: int):
+        name = self.placement.worker_name
+        try:
+            services.placement_delete(user=request.user, placement=self.placement)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The placement of %(name)s was deleted.") % {"name": name})
+        return redirect("placement_list")
+
+
+urlpatterns = [
+    path("placements/", PlacementListView.as_view(), name="placement_list"),
+    path("placements/new/", PlacementEditView.as_view(), name="placement_create"),
+    path("placements/<int:pk>/edit/", PlacementEditView.as_view(), name="placement_edit"),
+    path("placements/<int:pk>/delete/", PlacementDeleteView.as_view(), name="placement_delete"),
+    path("placements/export.xlsx", PlacementExportView.as_view(), name="placement_export"),
+]

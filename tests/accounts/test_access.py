@@ -36,7 +36,8 @@ def nav_keys(client) -> list[str]:
 
 def test_each_role_sees_its_own_navigation(client, login):
     cases = ["households", "reviews", "cards", "beneficiaries_merit", "beneficiaries_social", "payment_runs", "dossiers",
-             "relief_rounds", "gift_rounds", "covid_support"]
+             "relief_rounds", "gift_rounds", "covid_support",
+             "employment", "loans", "placements", "border_passes"]
     login(officer(HUU_LUNG))
     assert nav_keys(client) == ["home", *cases, "summary", "plans", "imports"]
     client.logout()

@@ -2,6 +2,7 @@
 Decree 61/2015 as amended by Decree 74/2019 at its boundary, read from the LoanLimit rows."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -190,3 +191,24 @@ def test_due_date_and_past_due():
     assert Loan(disbursed_on=dt.date(2026, 1, 31), term_months=120).due_on == dt.date(2036, 1, 31)
     assert Loan(disbursed_on=dt.date(2021, 8, 31), term_months=None).due_on is None
     assert not Loan(disbursed_on=dt.date(2021, 8, 31), term_months=6, repayment_status="overdue").past_due
+
+
+def test_the_history_writes_amounts_and_rates_as_the_users_read_them():
+    from welfare.households.selectors import history_entries
+
+    user = officer(HUU_LUNG)
+    saved = services.loan_record(user=user, values=loan(amount_vnd=50_000_000))
+    services.loan_update(user=user, loan=saved, expected_version=1,
+                         changes={"amount_vnd": 60_000_000, "monthly_rate_percent": Decimal("0.5")})
+    changes = {label: (old, new) for entry in history_entries(saved.history.all(), subject=lambda record: "")
+               for label, old, new in entry.changes}
+    assert ("50.000.000 đ", "60.000.000 đ") in changes.values()
+    assert ("0,66", "0,5") in changes.values()
+
+
+def test_an_emptied_rate_is_the_one_in_force_on_the_disbursement():
+    user = officer(HUU_LUNG)
+    saved = services.loan_record(user=user, values=loan(monthly_rate_percent=Decimal("0.5")))
+    assert saved.monthly_rate_percent == Decimal("0.5")
+    changed = services.loan_update(user=user, loan=saved, expected_version=1, changes={"monthly_rate_percent": None})
+    assert changed.monthly_rate_percent == services.rate_on(DAY).monthly_rate_percent
