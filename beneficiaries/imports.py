@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from welfare.core.text import fold
 from welfare.households.models import Person, PersonStatus, Sex
+from welfare.households.imports import name_mismatch
 from welfare.households.services import person_id_problems
 from welfare.imports import registry as r
 from welfare.imports.engine import Batch, Row, assign, bulk_add, bulk_change
@@ -36,19 +37,6 @@ from .models import (
 # The columns `beneficiary_problems` may name that the file has; its other fields (sub-case,
 # rate) follow from the category, so their problems are reported on that column.
 _BENEFICIARY_COLUMNS = {"category", "relation"}
-
-
-def _id_mismatch(batch: Batch, person: Person, given: str) -> str:
-    """Who holds an ID is named only to someone who may see that person (personal data:
-    Decree 356/2025/NĐ-CP), as the person forms do; others learn only that the names differ."""
-    if batch.scope.commune_ok(person.commune_id):
-        return _("This citizen ID belongs to %(name)s, not to %(given)s.") % {
-            "name": person.full_name,
-            "given": given,
-        }
-    return _("This citizen ID is recorded for someone with another name, not %(given)s.") % {
-        "given": given
-    }
 
 
 # --- merit_beneficiaries ----------------------------------------------------------------------
@@ -184,13 +172,13 @@ def beneficiaries_validate(batch: Batch) -> None:
             if person is None and id_number in claimed:
                 first = claimed[id_number]
                 if first[2] != folded:
-                    batch.error(row, "id_number", _id_mismatch(batch, first[1], row["full_name"])
+                    batch.error(row, "id_number", name_mismatch(batch, first[1], row["full_name"])
                                 if first[1].pk else _("This citizen ID is already given to another "
                                                       "person in row %(row)s.") % {"row": first[0]})
                     continue
                 person = first[1]
             elif person is not None and person.name_folded != folded:
-                batch.error(row, "id_number", _id_mismatch(batch, person, row["full_name"]))
+                batch.error(row, "id_number", name_mismatch(batch, person, row["full_name"]))
                 continue
         else:
             person = None

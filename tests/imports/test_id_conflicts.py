@@ -294,3 +294,29 @@ def test_two_new_members_naming_one_new_person(tmp_path, chunks):
     assert run_command("members", path) == (0, ["imported 2 members"])
     mai = Person.objects.get(id_number=MAI_ID)
     assert Person.objects.count() == 3 and mai.memberships.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("kind", "header", "row"),
+    [
+        ("insurance_cards", ["card_number", "holder_name", "commune_code", "beneficiary_group", "issued_on",
+                             "holder_id_number"],
+         ["HN4201234567890", "Lăng Văn Bảy", HUU_LUNG, "poor", "2022-03-01", MAI_ID]),
+        ("job_placements", ["commune_code", "worker_name", "channel", "placed_on", "worker_id_number"],
+         [HUU_LUNG, "Lăng Văn Bảy", "other", "2022-03-01", MAI_ID]),
+    ],
+)
+def test_an_officer_is_not_told_the_name_behind_another_communes_id(tmp_path, kind, header, row):
+    """Personal data (Decree 356/2025/NĐ-CP): a row giving the ID of someone of another commune
+    with another name is refused without naming that person to the officer; an admin is told."""
+    from tests.factories import CHI_LANG, officer
+
+    from .helpers import run_as
+
+    PersonFactory(full_name=MAI, commune_id=CHI_LANG, id_number=MAI_ID, sex="female", birth_date=MAI_BORN)
+    path = write(tmp_path, f"{kind}.csv", [header, row])
+    ok, lines = run_as(officer(HUU_LUNG), kind, path)
+    assert not ok and len(lines) == 1 and "_id_number" in lines[0]
+    assert MAI not in lines[0] and "Lăng Văn Bảy" in lines[0]
+    status, lines = run_command(kind, path)
+    assert status == 1 and MAI in lines[0]

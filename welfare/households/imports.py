@@ -83,10 +83,17 @@ def people_by_id(numbers, *, lock: bool = False) -> dict[str, Person]:
     return {p.id_number: p for p in (people.select_for_update() if lock else people)}
 
 
-def name_mismatch(person: Person, given: str) -> str:
-    return _("This citizen ID belongs to %(name)s, not to %(given)s.") % {
-        "name": person.full_name,
-        "given": given,
+def name_mismatch(batch: Batch, person: Person, given: str) -> str:
+    """Who holds an ID is named only to someone who may see that person (personal data:
+    Decree 356/2025/NĐ-CP), as the person forms do; others learn only that the names differ. A
+    person not saved yet was named by an earlier row of the same file."""
+    if person.pk is None or batch.scope.commune_ok(person.commune_id):
+        return _("This citizen ID belongs to %(name)s, not to %(given)s.") % {
+            "name": person.full_name,
+            "given": given,
+        }
+    return _("This citizen ID is recorded for someone with another name, not %(given)s.") % {
+        "given": given
     }
 
 
@@ -128,7 +135,7 @@ class IdClaims:
         if first is None:
             return True, None
         if first[2] != fold(name):
-            batch.error(row, column, name_mismatch(Person(full_name=first[3]), name))
+            batch.error(row, column, name_mismatch(batch, Person(full_name=first[3]), name))
             return False, None
         return True, self.chunk.get(id_number)
 
@@ -188,7 +195,7 @@ def households_validate(batch: Batch) -> None:
         given_id = row["head_id_number"]
         by_id = people.get(given_id) if given_id else None
         if by_id is not None and by_id.name_folded != fold(row["head_name"]):
-            batch.error(row, "head_id_number", name_mismatch(by_id, row["head_name"]))
+            batch.error(row, "head_id_number", name_mismatch(batch, by_id, row["head_name"]))
             continue
         new_head = household is None or household.head is None
         if given_id and by_id is None and new_head:
@@ -422,7 +429,7 @@ def members_validate(batch: Batch) -> None:
                 continue
         if person is not None and person.name_folded != folded:
             column = "id_number" if id_number and member is None else "full_name"
-            batch.error(row, column, name_mismatch(person, row["full_name"]) if id_number
+            batch.error(row, column, name_mismatch(batch, person, row["full_name"]) if id_number
                         else _("The names do not agree."))
             continue
         if member is None and person is not None and id_number and (
@@ -711,7 +718,7 @@ def cards_validate(batch: Batch) -> None:
                 continue
             person = people.get(row["holder_id_number"])
             if person is not None and person.name_folded != fold(row["holder_name"]):
-                batch.error(row, "holder_id_number", name_mismatch(person, row["holder_name"]))
+                batch.error(row, "holder_id_number", name_mismatch(batch, person, row["holder_name"]))
                 continue
             if person is None:
                 # A new holder: every row of the file naming this ID must name them alike.
