@@ -10,6 +10,7 @@ them).
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import combinations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -17,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from welfare.accounts.scoping import get_scoped_or_404, scope
+from welfare.core.formatting import format_decimal, format_vnd
 from welfare.core.text import fold
 
 from .models import (
@@ -307,6 +309,10 @@ def _display(model, field_name: str, value) -> str:
         return ", ".join(str(v) for v in value) or "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if field_name.endswith("_vnd") and isinstance(value, int):
+        return format_vnd(value)
+    if isinstance(value, Decimal):
+        return format_decimal(value)
     return str(value)
 
 
