@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
 
         from .navigation import NavItem, nav_register
 
-        nav_register(NavItem("home", _("Home"), "home", None, 0, "bi-house"))
+        nav_register(NavItem("home", _("Home"), "home", None, 0, "bi-house", compact=True))
         nav_register(
-            NavItem("admin", _("Administration"), "admin:index", None, 900, "bi-gear", staff_only=True)
+            NavItem("admin", _("Administration"), "admin:index", None, 900, "bi-gear", staff_only=True, compact=True)
         )

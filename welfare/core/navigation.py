@@ -5,7 +5,8 @@ users holding its permission, so the bar never offers a page that would answer 4
 
 Entries that share a `group` show as one dropdown menu, placed where its first visible entry
 would be; a group none of whose entries the user may open does not show at all. An entry may
-carry a query string (`query`), for a list opened on one of its tabs.
+carry a query string (`query`), for a list opened on one of its tabs, and be `compact`: an
+icon only on screens from 1200 px wide.
 """
 
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ class NavItem:
     staff_only: bool = False
     group: NavGroup | None = None
     query: str = ""
+    # From 1200 px wide, where the bar is one line, only its icon shows (its label stays its
+    # accessible name and its tooltip), so that the whole bar fits.
+    compact: bool = False
 
 
 _ITEMS: dict[str, NavItem] = {}
@@ -61,6 +65,7 @@ def nav_for(user) -> list[dict]:
             "url": f"{path}?{item.query}" if item.query else path,
             "path": path,
             "icon": item.icon,
+            "compact": item.compact,
         }
         if item.group is None:
             entries.append(entry)
