@@ -13,8 +13,7 @@ from django.db.models.functions import Coalesce
 
 from welfare.accounts.scoping import get_scoped_or_404, scope
 from welfare.core.text import fold
-from welfare.households.models import Person
-from welfare.households.selectors import HistoryEntry, history_entries
+from welfare.households.selectors import HistoryEntry, history_entries, visible_person_ids
 
 from .models import BorrowerType, Loan, LoanLimit
 
@@ -68,16 +67,19 @@ def loan_history(*, loan: Loan, limit: int = 60) -> list[HistoryEntry]:
 
 
 def limit_applying(loan: Loan, limits: list[LoanLimit]) -> LoanLimit | None:
-    """The cap of the loan's borrower type in force on its disbursement, among `limits`."""
+    """The cap of the loan's borrower type in force on its disbursement, among `limits`: the
+    latest to start, as the services and the import take it."""
     day = loan.disbursed_on
+    found = None
     for row in limits:
         if (
             row.borrower_type == loan.borrower_type
             and row.valid_from <= day
             and (row.valid_to is None or row.valid_to >= day)
+            and (found is None or row.valid_from > found.valid_from)
         ):
-            return row
-    return None
+            found = row
+    return found
 
 
 def needs_collateral(loan: Loan, limit: LoanLimit | None) -> bool:
@@ -108,6 +110,4 @@ def limits_in_force(day: dt.date) -> list[LoanLimit]:
 
 def person_visible(*, user, loan: Loan) -> bool:
     """Whether the user may open the borrower's person page."""
-    if loan.person_id is None:
-        return False
-    return scope(Person.objects.filter(pk=loan.person_id), user).exists()
+    return loan.person_id in visible_person_ids(user=user, ids=[loan.person_id])

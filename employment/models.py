@@ -16,6 +16,7 @@ Rules live in `services.py`.
 import calendar
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -98,6 +99,22 @@ class LoanLimit(ReferenceRow):
     def __str__(self) -> str:
         return f"{self.get_borrower_type_display()}: {self.max_amount_vnd:,} ({self.valid_from:%d/%m/%Y})"
 
+    def clean(self):
+        if self.valid_from and self.borrower_type:
+            _refuse_overlap(self, LoanLimit.objects.filter(borrower_type=self.borrower_type))
+
+
+def _refuse_overlap(row: ReferenceRow, rows) -> None:
+    """One row of a kind in force on any day: a new row starts after the previous one ends."""
+    if row.valid_to is not None and row.valid_to < row.valid_from:
+        return  # the dates' own check says so
+    other = row.overlapping(rows).first()
+    if other is not None:
+        raise ValidationError({"valid_from": _(
+            "Another row is in force from %(start)s on some of these days: give it an end date "
+            "(valid until) before this row starts."
+        ) % {"start": other.valid_from.strftime("%d/%m/%Y")}})
+
 
 class LendingRate(ReferenceRow):
     """The monthly interest rate of employment-fund loans: the near-poor lending rate of the
@@ -121,6 +138,10 @@ class LendingRate(ReferenceRow):
 
     def __str__(self) -> str:
         return f"{self.monthly_rate_percent} %/tháng ({self.valid_from:%d/%m/%Y})"
+
+    def clean(self):
+        if self.valid_from:
+            _refuse_overlap(self, LendingRate.objects.all())
 
 
 class Loan(VersionedModel):

@@ -8,7 +8,7 @@ date included (it is still valid on the day it expires), and "expired" from the 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from welfare.accounts.scoping import get_scoped_or_404, scope, user_provinces
@@ -76,7 +76,7 @@ def border_pass_list(
     expiry: str = "",
     today: dt.date | None = None,
 ) -> QuerySet[BorderPass]:
-    """The user's passes, soonest expiry first; `q` finds a holder (accents ignored), a pass
+    """The user's passes: the valid ones by soonest expiry, then the expired, latest first; `q` finds a holder (accents ignored), a pass
     number or a citizen ID; `expiry` is "soon", "expired" or "valid" (`expiry_q`)."""
     today = today or timezone.localdate()
     passes = scope(BorderPass.objects.select_related("commune", "person"), user)
@@ -93,7 +93,13 @@ def border_pass_list(
         passes = passes.filter(border_gate=border_gate)
     if expiry in EXPIRY_STATES:
         passes = passes.filter(expiry_q(expiry, today=today))
-    return passes.order_by("expires_on", "number")
+    # Passes still valid first, soonest expiry first; then the expired, the latest first.
+    lapsed = Q(expires_on__lt=today)
+    return passes.annotate(
+        lapsed=Case(When(lapsed, then=Value(1)), default=Value(0)),
+        valid_until=Case(When(~lapsed, then=F("expires_on"))),
+        lapsed_on=Case(When(lapsed, then=F("expires_on"))),
+    ).order_by("lapsed", "valid_until", F("lapsed_on").desc(), "number")
 
 
 def expiring_count(*, user, today: dt.date | None = None) -> int:

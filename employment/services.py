@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from welfare.accounts.permissions import require
 from welfare.areas.models import Commune
 from welfare.core.formatting import format_date, format_vnd
-from welfare.core.services import versioned_update
+from welfare.core.services import StaleEditError, versioned_update
 from welfare.households.models import Person
 from welfare.households.services import PersonData, person_for, person_id_problems
 
@@ -50,7 +50,8 @@ def _future_message() -> str:
 
 def limits_on(day: dt.date) -> dict[str, LoanLimit]:
     """The caps in force on `day`, by borrower type: one query."""
-    return {row.borrower_type: row for row in LoanLimit.objects.valid_on(day)}
+    # Should two rows of a type overlap, the latest to start is in force.
+    return {row.borrower_type: row for row in LoanLimit.objects.valid_on(day).order_by("borrower_type", "valid_from")}
 
 
 def rate_on(day: dt.date) -> LendingRate | None:
@@ -235,9 +236,17 @@ def placement_update(*, user, placement: Placement, expected_version: int, chang
 
 
 @transaction.atomic
-def placement_delete(*, user, placement: Placement) -> None:
-    """A placement entered by mistake; its history keeps what it said and who removed it."""
+def placement_delete(*, user, placement: Placement, expected_version: int | None = None) -> None:
+    """A placement entered by mistake; its history keeps what it said and who removed it. With
+    `expected_version` (the confirmation page's), a placement changed since is not deleted."""
     require(user, "welfare.edit_cases", placement)
+    current = Placement.objects.select_for_update().get(pk=placement.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEditError(
+            _("This placement was changed by someone else after you opened it: look at it again "
+              "before deleting it."),
+            code="stale",
+        )
     placement._history_user = user
     placement.delete()
 

@@ -22,6 +22,7 @@ from welfare.accounts.scoping import user_communes
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from welfare.households.selectors import visible_person_ids
 from welfare.households.views.households import _add_error
 
 from .. import pass_selectors as selectors
@@ -31,7 +32,7 @@ from ..pass_forms import BorderPassFilterForm, BorderPassForm
 # Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
 audit = logging.getLogger("welfare.audit")
 
-FIELD_ALIASES = {"commune_id": "commune"}
+FIELD_ALIASES = {"commune_id": "commune", "id_number": "holder_id_number", "full_name": "holder_name"}
 
 
 class BorderPassFilterMixin:
@@ -67,8 +68,11 @@ class BorderPassListView(BorderPassFilterMixin, RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # A holder linked by citizen ID may be a person of another commune: no link to a 404.
+        visible = visible_person_ids(user=self.request.user, ids=[p.person_id for p in context["object_list"]])
         for border_pass in context["object_list"]:
             border_pass.expiry = selectors.expiry_of(border_pass, today=self.today)
+            border_pass.person_visible = border_pass.person_id in visible
         context.update(
             filter_form=self.filter_form(),
             expiring=selectors.expiring_count(user=self.request.user, today=self.today),

@@ -20,6 +20,7 @@ from welfare.accounts.scoping import user_communes
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from welfare.households.selectors import visible_person_ids
 from welfare.households.views.households import _add_error
 
 from .. import placement_selectors as selectors
@@ -59,6 +60,10 @@ class PlacementListView(PlacementFilterMixin, RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # A worker linked by citizen ID may be a person of another commune: no link to a 404.
+        visible = visible_person_ids(user=self.request.user, ids=[p.person_id for p in context["object_list"]])
+        for placement in context["object_list"]:
+            placement.person_visible = placement.person_id in visible
         context.update(
             filter_form=self.filter_form(),
             totals=selectors.placement_totals(self.filtered()),
@@ -120,6 +125,10 @@ class PlacementEditView(RoleRequiredMixin, View):
     def render(self, form):
         context = {"form": form, "placement": self.placement, "channels": Channel.choices}
         if self.placement is not None:
+            context["person_visible"] = self.placement.person_id in visible_person_ids(
+                user=self.request.user, ids=[self.placement.person_id]
+            )
+        if self.placement is not None:
             context["history"] = selectors.placement_history(placement=self.placement)
         return render(self.request, self.template_name, context)
 
@@ -168,7 +177,12 @@ class PlacementDeleteView(RoleRequiredMixin, View):
     def post(self, request, pk: int):
         name = self.placement.worker_name
         try:
-            services.placement_delete(user=request.user, placement=self.placement)
+            version = request.POST.get("version", "")
+            services.placement_delete(
+                user=request.user,
+                placement=self.placement,
+                expected_version=int(version) if version.isdigit() else None,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

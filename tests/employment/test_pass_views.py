@@ -61,8 +61,8 @@ def passes():
 
 def test_the_expiry_filters_at_their_boundaries(client, login, passes):
     login(officer(HUU_LUNG))
-    # Soonest expiry first by default.
-    assert listed(client) == ["P-YESTERDAY", "P-TODAY", "P-30", "P-31"]
+    # Valid passes first, soonest expiry first, then the expired.
+    assert listed(client) == ["P-TODAY", "P-30", "P-31", "P-YESTERDAY"]
     assert listed(client, expiry="soon") == ["P-TODAY", "P-30"]
     assert listed(client, expiry="expired") == ["P-YESTERDAY"]
     assert listed(client, expiry="valid") == ["P-31"]
@@ -213,4 +213,14 @@ def test_export_follows_the_filters_and_the_scope(client, login, caplog, passes)
     assert any(user.username in r.getMessage() for r in caplog.records)
     everything = client.get(reverse("border_pass_export"))
     numbers = [r[1] for r in load_workbook(BytesIO(everything.content)).active.iter_rows(values_only=True)][1:]
-    assert numbers == ["P-YESTERDAY", "P-TODAY", "P-30", "P-31"]
+    assert numbers == ["P-TODAY", "P-30", "P-31", "P-YESTERDAY"]
+
+
+def test_the_list_shows_valid_passes_first_then_the_latest_expired(client, login):
+    today = timezone.localdate()
+    for number, days in (("OLD", -400), ("RECENT", -3), ("LATER", 200), ("SOON", 5)):
+        BorderPassFactory(number=number, issued_on=today - dt.timedelta(days=500),
+                          expires_on=today + dt.timedelta(days=days))
+    login(officer(HUU_LUNG))
+    response = client.get(reverse("border_pass_list"))
+    assert [p.number for p in response.context["object_list"]] == ["SOON", "LATER", "RECENT", "OLD"]

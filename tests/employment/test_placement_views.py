@@ -228,3 +228,16 @@ def test_an_admin_records_anywhere(client, login):
     login(admin())
     assert client.post(reverse("placement_create"), {**PLACEMENT, "commune": CHI_LANG}).status_code == 302
     assert Placement.objects.get().commune_id == CHI_LANG
+
+
+def test_a_placement_changed_after_the_confirmation_page_opened_is_not_deleted(client, login):
+    placement = PlacementFactory(worker_name="Nông Văn Tú")
+    login(officer(HUU_LUNG))
+    url = reverse("placement_delete", args=[placement.pk])
+    assert 'name="version" value="1"' in page(client, url)
+    Placement.objects.filter(pk=placement.pk).update(version=2, employer="Công ty khác")
+    response = client.post(url, {"version": "1"}, follow=True)
+    assert Placement.objects.filter(pk=placement.pk).exists()
+    assert len(list(response.context["messages"])) == 1
+    client.post(url, {"version": "2"})
+    assert not Placement.objects.filter(pk=placement.pk).exists()

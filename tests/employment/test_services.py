@@ -212,3 +212,23 @@ def test_an_emptied_rate_is_the_one_in_force_on_the_disbursement():
     assert saved.monthly_rate_percent == Decimal("0.5")
     changed = services.loan_update(user=user, loan=saved, expected_version=1, changes={"monthly_rate_percent": None})
     assert changed.monthly_rate_percent == services.rate_on(DAY).monthly_rate_percent
+
+
+def test_two_rows_of_a_kind_are_never_in_force_on_the_same_day():
+    current = LoanLimit.objects.get(borrower_type="individual", valid_to__isnull=True)
+    overlapping = LoanLimit(borrower_type="individual", valid_from=dt.date(2026, 1, 1), max_amount_vnd=200_000_000,
+                            max_term_months=120, legal_basis="Nghị định giả định")
+    with pytest.raises(ValidationError) as refused:
+        overlapping.full_clean()
+    assert "valid_from" in refused.value.message_dict
+    current.valid_to = dt.date(2025, 12, 31)
+    current.full_clean()
+    current.save()
+    overlapping.full_clean()  # starts after the previous row ends
+    LoanLimit(borrower_type="business", valid_from=dt.date(2026, 1, 1), max_amount_vnd=1, max_term_months=1,
+              legal_basis="x", valid_to=dt.date(2026, 12, 31))  # another type: no conflict
+    rate = LendingRate(valid_from=dt.date(2024, 1, 1), monthly_rate_percent=Decimal("0.7"), legal_basis="x")
+    with pytest.raises(ValidationError):
+        rate.full_clean()
+    LendingRate(valid_from=dt.date(2018, 1, 1), valid_to=dt.date(2019, 11, 9), monthly_rate_percent=Decimal("0.7"),
+                legal_basis="x").full_clean()

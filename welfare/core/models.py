@@ -53,6 +53,14 @@ class ReferenceRow(models.Model):
     class Meta:
         abstract = True
 
+    def overlapping(self, rows: models.QuerySet):
+        """The other rows of `rows` in force on some day this row is (none when only one row
+        of a kind may be in force at a time)."""
+        found = rows.exclude(pk=self.pk).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        if self.valid_to is not None:
+            found = found.filter(valid_from__lte=self.valid_to)
+        return found.order_by("valid_from")
+
 
 class Job(models.Model):
     """A background task a user started, so its progress can be shown to that user only.

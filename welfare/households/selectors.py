@@ -297,6 +297,15 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+def visible_person_ids(*, user, ids) -> set[int]:
+    """Of these people, those whose page the user may open (one query): a record of the user's
+    commune may be linked by citizen ID to a person of another commune."""
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return set()
+    return set(scope(Person.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
+
+
 def _display(model, field_name: str, value) -> str:
     if value is None or value == "":
         return "—"
