@@ -31,8 +31,10 @@ run: install
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The tests run in parallel, one process per core (pytest-xdist), each on its own test database.
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Refresh the translation catalogues after changing user-facing strings (needs gettext);
 # the compiled .mo files are committed so that `make run` needs nothing beyond Python.

@@ -27,10 +27,15 @@ def need(condition: bool, reason: str) -> None:
 
 
 @pytest.fixture
-def redis_url():
+def redis_url(worker_id):
+    """The test Redis database; each pytest-xdist worker its own (15, 14, …), so that the real
+    Celery workers two test processes start never take each other's tasks."""
     import redis
 
     url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    if worker_id.startswith("gw"):
+        base, _, db = url.rpartition("/")
+        url = f"{base}/{max(0, int(db or 15) - int(worker_id[2:]))}"
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
         reachable = True
