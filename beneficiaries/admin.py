@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from welfare.accounts.scoping import AreaScopedAdminMixin
+from welfare.core.admin import ReferenceAdmin, nowrap
 from welfare.core.formatting import format_vnd
 from welfare.households.admin import (
     CommuneFilter,
@@ -44,42 +45,7 @@ from .models import (
 )
 
 
-def _nowrap(text: str):
-    """A list cell kept on one line (names, amounts, dates read badly when broken)."""
-    return format_html('<span style="white-space: nowrap">{}</span>', text)
-
-
 # --- Reference data -------------------------------------------------------------------------------
-
-
-class ReferenceAdmin(SimpleHistoryAdmin):
-    """Versioned legal reference rows (conventions.md, "Data"), with their change history.
-
-    Whether a row was checked against the gazette is shown in the list, filterable, and above
-    the form, so that nobody takes an amount read in a secondary source for the decree's."""
-
-    date_hierarchy = "valid_from"
-    readonly_fields = ["to_check"]
-    validity_fields = ("valid_from", "valid_to", "legal_basis", "unverified")
-
-    @admin.display(description=_("checked against the gazette"), boolean=True, ordering="unverified")
-    def verified(self, obj):
-        return not obj.unverified
-
-    @admin.display(description=_("valid"), ordering="valid_from")
-    def validity(self, obj):
-        end = obj.valid_to.strftime("%d/%m/%Y") if obj.valid_to else "…"
-        return _nowrap(f"{obj.valid_from:%d/%m/%Y} – {end}")
-
-    @admin.display(description=_("to check"))
-    def to_check(self, obj):
-        if obj is None or obj.pk is None or not obj.unverified:
-            return ""
-        return format_html(
-            '<strong style="color:#ba2121">{}</strong>',
-            gettext("This row was read only in secondary sources: check it against the gazette, "
-                    "then untick “not yet checked against the gazette”."),
-        )
 
 
 @admin.register(StandardLevel)
@@ -91,7 +57,7 @@ class StandardLevelAdmin(ReferenceAdmin):
 
     @admin.display(description=_("amount (VND a month)"), ordering="amount_vnd")
     def amount(self, obj):
-        return _nowrap(format_vnd(obj.amount_vnd))
+        return nowrap(format_vnd(obj.amount_vnd))
 
 
 @admin.register(AllowanceRate)
@@ -115,13 +81,13 @@ class AllowanceRateAdmin(ReferenceAdmin):
 
     @admin.display(description=_("category"), ordering="category")
     def letter(self, obj):
-        return _nowrap("(đ)" if obj.category == "dd" else f"({obj.category})")
+        return nowrap("(đ)" if obj.category == "dd" else f"({obj.category})")
 
     @admin.display(description=_("amount"), ordering="amount_vnd")
     def amount(self, obj):
         if obj.amount_vnd is not None:
-            return _nowrap(format_vnd(obj.amount_vnd))
-        return _nowrap(gettext("%(n)s × the standard level") % {"n": obj.level_multiple})
+            return nowrap(format_vnd(obj.amount_vnd))
+        return nowrap(gettext("%(n)s × the standard level") % {"n": obj.level_multiple})
 
 
 @admin.register(SocialCoefficient)
@@ -138,7 +104,7 @@ class SocialCoefficientAdmin(ReferenceAdmin):
     def ages(self, obj):
         if obj.age_min is None and obj.age_below is None:
             return ""
-        return _nowrap(f"{obj.age_min if obj.age_min is not None else 0}–{obj.age_below or ''}")
+        return nowrap(f"{obj.age_min if obj.age_min is not None else 0}–{obj.age_below or ''}")
 
 
 @admin.register(DossierTimeLimit)
@@ -193,7 +159,7 @@ class PaymentOfBeneficiaryInline(admin.TabularInline):
 
     @admin.display(description=_("amount (VND)"))
     def amount(self, obj):
-        return _nowrap(format_vnd(obj.amount_vnd))
+        return nowrap(format_vnd(obj.amount_vnd))
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -227,15 +193,15 @@ class BeneficiaryAdmin(ServiceAdmin):
 
     @admin.display(description=_("full name"), ordering="person__name_folded")
     def name(self, obj):
-        return _nowrap(obj.person.full_name)
+        return nowrap(obj.person.full_name)
 
     @admin.display(description=_("entitled from"), ordering="start_on")
     def start(self, obj):
-        return _nowrap(f"{obj.start_on:%d/%m/%Y}")
+        return nowrap(f"{obj.start_on:%d/%m/%Y}")
 
     @admin.display(description=_("entitled until"), ordering="end_on")
     def end(self, obj):
-        return _nowrap(f"{obj.end_on:%d/%m/%Y}") if obj.end_on else ""
+        return nowrap(f"{obj.end_on:%d/%m/%Y}") if obj.end_on else ""
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -287,7 +253,7 @@ class PaymentInline(admin.TabularInline):
 
     @admin.display(description=_("amount (VND)"))
     def amount(self, obj):
-        return _nowrap(format_vnd(obj.amount_vnd))
+        return nowrap(format_vnd(obj.amount_vnd))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("beneficiary__person")
@@ -321,7 +287,7 @@ class PaymentRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("total (VND)"), ordering="total_vnd")
     def total(self, obj):
-        return _nowrap(format_vnd(obj.total_vnd))
+        return nowrap(format_vnd(obj.total_vnd))
 
     @admin.display(description=_("not paid"))
     def problem_count(self, obj):
@@ -386,7 +352,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("full name"), ordering="beneficiary__person__name_folded")
     def name(self, obj):
-        return _nowrap(obj.beneficiary.person.full_name)
+        return nowrap(obj.beneficiary.person.full_name)
 
     @admin.display(description=_("month"), ordering="month")
     def month_shown(self, obj):
@@ -394,7 +360,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("amount (VND)"), ordering="amount_vnd")
     def amount(self, obj):
-        return _nowrap(format_vnd(obj.amount_vnd))
+        return nowrap(format_vnd(obj.amount_vnd))
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -469,7 +435,7 @@ class DossierAdmin(ServiceAdmin):
 
     @admin.display(description=_("received on"), ordering="received_on")
     def received(self, obj):
-        return _nowrap(f"{obj.received_on:%d/%m/%Y}")
+        return nowrap(f"{obj.received_on:%d/%m/%Y}")
 
     @admin.display(description=_("due on"), ordering="due_on")
     def due(self, obj):
@@ -479,11 +445,11 @@ class DossierAdmin(ServiceAdmin):
         if obj.overdue_on(timezone.localdate()):
             return format_html('<strong style="color:#ba2121; white-space: nowrap">{} ({})</strong>',
                                shown, gettext("overdue"))
-        return _nowrap(shown)
+        return nowrap(shown)
 
     @admin.display(description=_("decided on"), ordering="decided_on")
     def decided(self, obj):
-        return _nowrap(f"{obj.decided_on:%d/%m/%Y}") if obj.decided_on else ""
+        return nowrap(f"{obj.decided_on:%d/%m/%Y}") if obj.decided_on else ""
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

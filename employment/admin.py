@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from welfare.core.admin import ReferenceAdmin, date_cell, nowrap, problems_to_form
 from welfare.core.formatting import format_decimal, format_vnd
 from welfare.households.admin import (
     CommuneFilter,
@@ -31,22 +31,6 @@ from .models import BorderPass, LendingRate, Loan, LoanLimit, Placement
 from .pass_selectors import EXPIRED, SOON, expiry_of
 
 
-def _nowrap(text: str):
-    """A list cell kept on one line (names, amounts, dates read badly when broken)."""
-    return format_html('<span style="white-space: nowrap">{}</span>', text)
-
-
-def _date(value) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
-
-
-def _problems_to_form(form, problems: dict, fields: dict[str, str] | None = None) -> None:
-    """A service's problems, field by field, shown on the form's fields (else above it)."""
-    for field, message in problems.items():
-        field = (fields or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, message)
-
-
 def _stored_or_cleaned(form, name: str):
     """A field's value: as typed, or the stored one when the field is read only on a change."""
     if name in form.fields:
@@ -55,34 +39,6 @@ def _stored_or_cleaned(form, name: str):
 
 
 # --- Reference data -------------------------------------------------------------------------------
-
-
-class ReferenceAdmin(SimpleHistoryAdmin):
-    """Versioned legal reference rows (conventions.md, "Data"), with their change history; whether
-    a row was checked against the gazette is shown in the list, filterable, and above the form."""
-
-    date_hierarchy = "valid_from"
-    readonly_fields = ["to_check"]
-    validity_fields = ("valid_from", "valid_to", "legal_basis", "unverified")
-
-    @admin.display(description=_("checked against the gazette"), boolean=True, ordering="unverified")
-    def verified(self, obj):
-        return not obj.unverified
-
-    @admin.display(description=_("valid"), ordering="valid_from")
-    def validity(self, obj):
-        end = obj.valid_to.strftime("%d/%m/%Y") if obj.valid_to else "…"
-        return _nowrap(f"{obj.valid_from:%d/%m/%Y} – {end}")
-
-    @admin.display(description=_("to check"))
-    def to_check(self, obj):
-        if obj is None or obj.pk is None or not obj.unverified:
-            return ""
-        return format_html(
-            '<strong style="color:#ba2121">{}</strong>',
-            gettext("This row was read only in secondary sources: check it against the gazette, "
-                    "then untick “not yet checked against the gazette”."),
-        )
 
 
 @admin.register(LoanLimit)
@@ -102,15 +58,15 @@ class LoanLimitAdmin(ReferenceAdmin):
 
     @admin.display(description=_("most per loan (VND)"), ordering="max_amount_vnd")
     def max_amount(self, obj):
-        return _nowrap(format_vnd(obj.max_amount_vnd))
+        return nowrap(format_vnd(obj.max_amount_vnd))
 
     @admin.display(description=_("most per job (VND)"), ordering="max_per_job_vnd")
     def per_job(self, obj):
-        return _nowrap(format_vnd(obj.max_per_job_vnd)) if obj.max_per_job_vnd else "—"
+        return nowrap(format_vnd(obj.max_per_job_vnd)) if obj.max_per_job_vnd else "—"
 
     @admin.display(description=_("collateral needed from (VND)"), ordering="collateral_from_vnd")
     def collateral_from(self, obj):
-        return _nowrap(format_vnd(obj.collateral_from_vnd)) if obj.collateral_from_vnd else "—"
+        return nowrap(format_vnd(obj.collateral_from_vnd)) if obj.collateral_from_vnd else "—"
 
 
 @admin.register(LendingRate)
@@ -124,7 +80,7 @@ class LendingRateAdmin(ReferenceAdmin):
 
     @admin.display(description=_("monthly interest rate (%)"), ordering="monthly_rate_percent")
     def rate(self, obj):
-        return _nowrap(format_decimal(obj.monthly_rate_percent))
+        return nowrap(format_decimal(obj.monthly_rate_percent))
 
 
 # --- Loans ----------------------------------------------------------------------------------------
@@ -146,7 +102,7 @@ class LoanForm(VersionedAdminForm):
         # The caps of the row in force on the disbursement, as the officer's page and the import.
         problems = services.loan_problems(values, limit=services.loan_limit_for(values))
         # A field already refused by its own validation keeps that message alone.
-        _problems_to_form(self, {k: v for k, v in problems.items() if k not in self.errors})
+        problems_to_form(self, {k: v for k, v in problems.items() if k not in self.errors})
         return cleaned
 
 
@@ -173,11 +129,11 @@ class LoanAdmin(ServiceAdmin):
 
     @admin.display(description=_("amount (VND)"), ordering="amount_vnd")
     def amount(self, obj):
-        return _nowrap(format_vnd(obj.amount_vnd))
+        return nowrap(format_vnd(obj.amount_vnd))
 
     @admin.display(description=_("disbursed on"), ordering="disbursed_on")
     def disbursed(self, obj):
-        return _nowrap(_date(obj.disbursed_on))
+        return nowrap(date_cell(obj.disbursed_on))
 
     @admin.display(description=_("caps in force"))
     def caps(self, obj):
@@ -225,7 +181,7 @@ class PlacementForm(VersionedAdminForm):
     def clean(self):
         cleaned = super().clean()
         values = {name: cleaned.get(name) for name in ("placed_on", "worker_id_number")}
-        _problems_to_form(self, {k: v for k, v in services.placement_problems(values).items()
+        problems_to_form(self, {k: v for k, v in services.placement_problems(values).items()
                                  if k not in self.errors})
         return cleaned
 
@@ -249,7 +205,7 @@ class PlacementAdmin(ServiceAdmin):
 
     @admin.display(description=_("placed on"), ordering="placed_on")
     def placed(self, obj):
-        return _nowrap(_date(obj.placed_on))
+        return nowrap(date_cell(obj.placed_on))
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -290,7 +246,7 @@ class BorderPassForm(VersionedAdminForm):
     def clean(self):
         cleaned = super().clean()
         values = {name: cleaned.get(name) for name in ("issued_on", "expires_on", "holder_id_number")}
-        _problems_to_form(self, {k: v for k, v in services.pass_problems(values).items() if k not in self.errors})
+        problems_to_form(self, {k: v for k, v in services.pass_problems(values).items() if k not in self.errors})
         return cleaned
 
 
@@ -313,15 +269,15 @@ class BorderPassAdmin(ServiceAdmin):
 
     @admin.display(description=_("pass holder"), ordering="holder_folded")
     def holder(self, obj):
-        return _nowrap(obj.holder_name)
+        return nowrap(obj.holder_name)
 
     @admin.display(description=_("issued on"), ordering="issued_on")
     def issued(self, obj):
-        return _nowrap(_date(obj.issued_on))
+        return nowrap(date_cell(obj.issued_on))
 
     @admin.display(description=_("expires on"), ordering="expires_on")
     def expires(self, obj):
-        shown = _date(obj.expires_on)
+        shown = date_cell(obj.expires_on)
         expiry = expiry_of(obj, today=timezone.localdate())
         if expiry.state == EXPIRED:
             return format_html('<strong style="color:#ba2121; white-space: nowrap">{}<br>{}</strong>',
@@ -333,7 +289,7 @@ class BorderPassAdmin(ServiceAdmin):
                 else gettext("expires today")
             )
             return format_html('<strong style="color:#b26a00; white-space: nowrap">{}<br>{}</strong>', shown, left)
-        return _nowrap(shown)
+        return nowrap(shown)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from welfare.accounts.scoping import scope
+from welfare.core.admin import date_cell, nowrap, problems_to_form
 from welfare.core.formatting import format_vnd
 from welfare.households.admin import (
     CommuneFilter,
@@ -36,22 +37,6 @@ from .models import (
     GiftRound,
     ReliefRound,
 )
-
-
-def _nowrap(text: str):
-    """A list cell kept on one line (names, amounts, dates read badly when broken)."""
-    return format_html('<span style="white-space: nowrap">{}</span>', text)
-
-
-def _date(value) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
-
-
-def _problems_to_form(form, problems: dict, fields: dict[str, str] | None = None) -> None:
-    """A service's problems, field by field, shown on the form's fields (else above it)."""
-    for field, message in problems.items():
-        field = (fields or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, message)
 
 
 class RelatedScopedMixin:
@@ -176,13 +161,13 @@ class ReliefRoundAdmin(RoundAdmin):
     def period(self, obj):
         if not (obj.start_on or obj.end_on):
             return ""
-        return _nowrap(f"{_date(obj.start_on)} – {_date(obj.end_on)}")
+        return nowrap(f"{date_cell(obj.start_on)} – {date_cell(obj.end_on)}")
 
     @admin.display(description=_("ration"))
     def ration(self, obj):
         if not obj.ration_kg:
             return ""
-        return _nowrap(gettext("%(kg)s kg/person/month") % {"kg": f"{obj.ration_kg:g}".replace(".", ",")})
+        return nowrap(gettext("%(kg)s kg/person/month") % {"kg": f"{obj.ration_kg:g}".replace(".", ",")})
 
     @admin.display(description=_("distributions"), ordering="distributions_total")
     def distributions_count(self, obj):
@@ -245,7 +230,7 @@ class GiftRoundAdmin(RoundAdmin):
     def period(self, obj):
         if not (obj.given_from or obj.given_to):
             return ""
-        return _nowrap(f"{_date(obj.given_from)} – {_date(obj.given_to)}")
+        return nowrap(f"{date_cell(obj.given_from)} – {date_cell(obj.given_to)}")
 
     @admin.display(description=_("gifts"), ordering="gifts_total")
     def gifts_count(self, obj):
@@ -288,7 +273,7 @@ class DistributionForm(VersionedAdminForm):
         problems = services.distribution_problems(
             round=round, entries=[entry], exclude_pk=self.instance.pk
         )
-        _problems_to_form(self, problems.get(0, {}))
+        problems_to_form(self, problems.get(0, {}))
         return cleaned
 
 
@@ -313,19 +298,19 @@ class DistributionAdmin(RelatedScopedMixin, ServiceAdmin):
 
     @admin.display(description=_("recipient"), ordering="recipient_folded")
     def recipient(self, obj):
-        return _nowrap(obj.recipient_label)
+        return nowrap(obj.recipient_label)
 
     @admin.display(description=_("rice (kg)"), ordering="rice_kg")
     def rice(self, obj):
-        return _nowrap(f"{obj.rice_kg:,}".replace(",", "."))
+        return nowrap(f"{obj.rice_kg:,}".replace(",", "."))
 
     @admin.display(description=_("cost (VND)"), ordering="cost_vnd")
     def cost(self, obj):
-        return _nowrap(format_vnd(obj.cost_vnd))
+        return nowrap(format_vnd(obj.cost_vnd))
 
     @admin.display(description=_("distributed on"), ordering="distributed_on")
     def distributed(self, obj):
-        return _nowrap(_date(obj.distributed_on))
+        return nowrap(date_cell(obj.distributed_on))
 
     @admin.display(description=_("round status"), ordering="round__status")
     def round_status(self, obj):
@@ -407,7 +392,7 @@ class GiftForm(VersionedAdminForm):
             "value_vnd": cleaned.get("value_vnd"),
             "given_on": cleaned.get("given_on"),
         }
-        _problems_to_form(self, services.gift_problems(values))
+        problems_to_form(self, services.gift_problems(values))
         return cleaned
 
 
@@ -432,11 +417,11 @@ class GiftAdmin(RelatedScopedMixin, ServiceAdmin):
 
     @admin.display(description=_("value (VND)"), ordering="value_vnd")
     def value(self, obj):
-        return _nowrap(format_vnd(obj.value_vnd))
+        return nowrap(format_vnd(obj.value_vnd))
 
     @admin.display(description=_("given on"), ordering="given_on")
     def given(self, obj):
-        return _nowrap(_date(obj.given_on))
+        return nowrap(date_cell(obj.given_on))
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -478,7 +463,7 @@ class CovidSupportForm(VersionedAdminForm):
     def clean(self):
         cleaned = super().clean()
         values = {name: cleaned.get(name) for name in ("approved_on", "amount_vnd", "policy")}
-        _problems_to_form(self, services.covid_problems(values))
+        problems_to_form(self, services.covid_problems(values))
         return cleaned
 
 
@@ -503,11 +488,11 @@ class CovidSupportAdmin(ServiceAdmin):
 
     @admin.display(description=_("amount (VND)"), ordering="amount_vnd")
     def amount(self, obj):
-        return _nowrap(format_vnd(obj.amount_vnd))
+        return nowrap(format_vnd(obj.amount_vnd))
 
     @admin.display(description=_("approved on"), ordering="approved_on")
     def approved(self, obj):
-        return _nowrap(_date(obj.approved_on))
+        return nowrap(date_cell(obj.approved_on))
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -30,6 +30,7 @@ from welfare.accounts.scoping import (
     user_communes,
     user_provinces,
 )
+from welfare.core.admin import nowrap
 from welfare.core.formatting import format_vnd
 from welfare.core.services import versioned_update
 from welfare.core.text import fold
@@ -53,11 +54,6 @@ from .models import (
 from .poverty import standard_for_review_year
 
 # --- Shared pieces ------------------------------------------------------------------------------
-
-
-def _nowrap(text: str):
-    """A list cell kept on one line (names, amounts, decisions read badly when broken)."""
-    return format_html('<span style="white-space: nowrap">{}</span>', text)
 
 
 class ProvinceFilter(admin.SimpleListFilter):
@@ -571,14 +567,14 @@ class PovertyStandardAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("income lines (rural / urban)"))
     def lines(self, obj):
-        return _nowrap(f"{format_vnd(obj.rural_income_line)} / {format_vnd(obj.urban_income_line)}")
+        return nowrap(f"{format_vnd(obj.rural_income_line)} / {format_vnd(obj.urban_income_line)}")
 
     @admin.display(description=_("upper bounds (rural / urban)"))
     def bounds(self, obj):
         def shown(value):
             return format_vnd(value) if value else gettext("not set")
 
-        return _nowrap(f"{shown(obj.rural_average_bound)} / {shown(obj.urban_average_bound)}")
+        return nowrap(f"{shown(obj.rural_average_bound)} / {shown(obj.urban_average_bound)}")
 
     @admin.display(description=_("bounds verified"), boolean=True)
     def bounds_checked(self, obj):
@@ -713,11 +709,11 @@ class PovertyReviewAdmin(ServiceAdmin):
 
     @admin.display(description=_("income/person/month"), ordering="income_per_capita_vnd")
     def income(self, obj):
-        return _nowrap(format_vnd(obj.income_per_capita_vnd))
+        return nowrap(format_vnd(obj.income_per_capita_vnd))
 
     @admin.display(description=_("result"), ordering="result")
     def result_shown(self, obj):
-        return _nowrap(obj.get_result_display())
+        return nowrap(obj.get_result_display())
 
     @admin.display(description=_("deprivations"), ordering="deprivation_count")
     def deprivations_shown(self, obj):
@@ -725,17 +721,17 @@ class PovertyReviewAdmin(ServiceAdmin):
 
     @admin.display(description=_("head of household"), ordering="household__head_name_folded")
     def head_name(self, obj):
-        return _nowrap(obj.household.head.full_name if obj.household.head else "")
+        return nowrap(obj.household.head.full_name if obj.household.head else "")
 
     @admin.display(description=_("commune"), ordering="household__commune__name")
     def commune(self, obj):
-        return _nowrap(obj.household.commune.name)
+        return nowrap(obj.household.commune.name)
 
     @admin.display(description=_("decision"), ordering="recognised_on")
     def decision(self, obj):
         if not obj.decision_number:
             return ""
-        return _nowrap(f"{obj.decision_number}, {obj.recognised_on:%d/%m/%Y}")
+        return nowrap(f"{obj.decision_number}, {obj.recognised_on:%d/%m/%Y}")
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
