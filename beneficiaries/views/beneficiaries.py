@@ -13,10 +13,10 @@ from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import scope, user_communes
+from welfare.core.editing import add_service_errors
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
 from welfare.households import services as household_services
-from welfare.households.views.households import _add_error
 
 from .. import rules, selectors, services
 from ..forms import BeneficiaryEndForm, BeneficiaryFilterForm, BeneficiaryForm, OneOffForm
@@ -207,7 +207,7 @@ class BeneficiaryEditView(RoleRequiredMixin, View):
             form.add_error(None, exc)
             return self.render(form)
         except ValidationError as exc:
-            _add_error(form, exc, FIELD_ALIASES)
+            add_service_errors(form, exc, FIELD_ALIASES)
             return self.render(form)
         messages.success(request, _("Beneficiary %(code)s was saved.") % {"code": beneficiary.code})
         return redirect("beneficiary_detail", pk=beneficiary.pk)
@@ -272,7 +272,7 @@ class BeneficiaryEndView(RoleRequiredMixin, View):
             except StaleEditError as exc:
                 form.add_error(None, exc)
             except ValidationError as exc:
-                _add_error(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -335,7 +335,7 @@ class OneOffCreateView(RoleRequiredMixin, View):
                     note=(data.get("note") or "").strip(),
                 )
             except ValidationError as exc:
-                _add_error(form, exc)
+                add_service_errors(form, exc)
             else:
                 if payment.status == PaymentStatus.APPROVED:
                     text = _("The one-off payment was recorded and approved.")

@@ -14,6 +14,7 @@ from django.views import View
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
+from welfare.core.editing import add_service_errors
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
 
@@ -30,17 +31,6 @@ BOARD_COLUMNS = (
 )
 RECENT_DAYS = 60
 CARDS_PER_COLUMN = 30
-
-
-def _add_error(form, exc: ValidationError, aliases: dict | None = None) -> None:
-    """A service's error on the form: on the field it names when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            field = (aliases or {}).get(field, field)
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
 
 
 class DossierBoardView(RoleRequiredMixin, View):
@@ -146,7 +136,7 @@ class DossierEditView(RoleRequiredMixin, View):
             except StaleEditError as exc:
                 form.add_error(None, exc)
             except ValidationError as exc:
-                _add_error(form, exc, aliases={"beneficiary": "beneficiary_code"})
+                add_service_errors(form, exc, aliases={"beneficiary": "beneficiary_code"})
             else:
                 messages.success(request, _("Dossier %(code)s was saved.") % {"code": dossier.code})
                 return redirect("dossier_detail", pk=dossier.pk)
@@ -202,7 +192,7 @@ class DossierMoveView(RoleRequiredMixin, View):
             except StaleEditError as exc:
                 form.add_error(None, exc)
             except ValidationError as exc:
-                _add_error(form, exc, aliases={"status": "to", "decided_on": "on"})
+                add_service_errors(form, exc, aliases={"status": "to", "decided_on": "on"})
             else:
                 messages.success(
                     request,

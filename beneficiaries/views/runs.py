@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
+from welfare.core.editing import add_service_errors
 from welfare.core.formatting import group_int
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, SheetWriter
@@ -30,16 +31,6 @@ audit = logging.getLogger("welfare.audit")
 
 def _message(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
-
-
-def _add_error(form, exc: ValidationError) -> None:
-    """A service's error on the form: on the field it names when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
 
 
 def can_rebuild(user, run) -> bool:
@@ -109,7 +100,7 @@ class RunCreateView(RoleRequiredMixin, View):
                     month=form.cleaned_data["month"],
                 )
             except ValidationError as exc:
-                _add_error(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("job_detail", pk=job.pk)
         return self.render(form)

@@ -7,7 +7,6 @@ today, the service checks those in force on the disbursement date."""
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,10 +17,9 @@ from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
-from welfare.core.services import StaleEditError
+from welfare.core.editing import RecordEditView
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
-from welfare.households.views.households import _add_error
 
 from .. import loan_selectors as selectors
 from .. import services
@@ -147,61 +145,42 @@ class LoanDetailView(RoleRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
-class LoanEditView(RoleRequiredMixin, View):
+class LoanEditView(RecordEditView):
     """Record a loan, or change one."""
 
-    permission_required = "welfare.edit_cases"
     template_name = "employment/loan_form.html"
+    form_class = LoanForm
+    record_name = "loan"
+    field_aliases = FIELD_ALIASES
 
-    def dispatch(self, request, *args, **kwargs):
-        self.loan = None
-        if request.user.is_authenticated and self.has_permission() and "pk" in kwargs:
-            self.loan = selectors.loan_detail(user=request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, pk: int):
+        return selectors.loan_detail(user=self.request.user, pk=pk)
 
-    def render(self, form):
+    def record(self, values: dict):
+        return services.loan_record(user=self.request.user, values=values)
+
+    def update(self, obj, *, expected_version: int, changes: dict):
+        return services.loan_update(user=self.request.user, loan=obj, expected_version=expected_version, changes=changes)
+
+    def extra_context(self) -> dict:
         today = timezone.localdate()
         limits = selectors.limits_in_force(today)
         context = {
-            "form": form,
-            "loan": self.loan,
             "limits": limits,
             "limits_unverified": any(limit.unverified for limit in limits),
             "rate": services.rate_on(today),
             "today": today,
         }
-        if self.loan is not None:
-            context["history"] = selectors.loan_history(loan=self.loan)
-        return render(self.request, self.template_name, context)
+        if self.object is not None:
+            context["history"] = selectors.loan_history(loan=self.object)
+        return context
 
-    def get(self, request, pk: int | None = None):
-        return self.render(LoanForm(user=request.user, loan=self.loan))
-
-    def post(self, request, pk: int | None = None):
-        form = LoanForm(request.POST, user=request.user, loan=self.loan)
-        if form.is_valid():
-            values = form.values()
-            try:
-                if self.loan is None:
-                    loan = services.loan_record(user=request.user, values=values)
-                else:
-                    loan = services.loan_update(
-                        user=request.user,
-                        loan=self.loan,
-                        expected_version=form.cleaned_data.get("version") or 0,
-                        changes=values,
-                    )
-            except StaleEditError as exc:
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                _add_error(form, exc, FIELD_ALIASES)
-            else:
-                messages.success(
-                    request,
-                    _("The loan %(code)s to %(name)s was saved.") % {"code": loan.code, "name": loan.borrower_name},
-                )
-                return redirect("loan_detail", pk=loan.pk)
-        return self.render(form)
+    def saved(self, obj):
+        messages.success(
+            self.request,
+            _("The loan %(code)s to %(name)s was saved.") % {"code": obj.code, "name": obj.borrower_name},
+        )
+        return redirect("loan_detail", pk=obj.pk)
 
 
 urlpatterns = [

@@ -8,9 +8,8 @@ the list, and a card above it counts them across all the user's communes and lin
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +18,10 @@ from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
-from welfare.core.services import StaleEditError
+from welfare.core.editing import RecordEditView
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
 from welfare.households.selectors import visible_person_ids
-from welfare.households.views.households import _add_error
 
 from .. import pass_selectors as selectors
 from .. import services
@@ -140,59 +138,39 @@ class BorderPassExportView(BorderPassFilterMixin, RoleRequiredMixin, View):
         return response
 
 
-class BorderPassEditView(RoleRequiredMixin, View):
+class BorderPassEditView(RecordEditView):
     """Record a border-labour pass, or change one."""
 
-    permission_required = "welfare.edit_cases"
     template_name = "employment/pass_form.html"
+    form_class = BorderPassForm
+    record_name = "border_pass"
+    field_aliases = FIELD_ALIASES
 
-    def dispatch(self, request, *args, **kwargs):
-        self.border_pass = None
-        if request.user.is_authenticated and self.has_permission() and "pk" in kwargs:
-            self.border_pass = selectors.border_pass_detail(user=request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, pk: int):
+        return selectors.border_pass_detail(user=self.request.user, pk=pk)
 
-    def render(self, form):
-        today = timezone.localdate()
+    def record(self, values: dict):
+        return services.border_pass_record(user=self.request.user, values=values)
+
+    def update(self, obj, *, expected_version: int, changes: dict):
+        return services.border_pass_update(
+            user=self.request.user, border_pass=obj, expected_version=expected_version, changes=changes
+        )
+
+    def extra_context(self) -> dict:
         context = {
-            "form": form,
-            "border_pass": self.border_pass,
             "gates": selectors.gate_suggestions(user=self.request.user),
             "expiring_days": services.EXPIRING_DAYS,
         }
-        if self.border_pass is not None:
-            context["expiry"] = selectors.expiry_of(self.border_pass, today=today)
-            context["history"] = selectors.border_pass_history(border_pass=self.border_pass)
-        return render(self.request, self.template_name, context)
+        if self.object is not None:
+            context["expiry"] = selectors.expiry_of(self.object, today=timezone.localdate())
+            context["history"] = selectors.border_pass_history(border_pass=self.object)
+        return context
 
-    def get(self, request, pk: int | None = None):
-        return self.render(BorderPassForm(user=request.user, border_pass=self.border_pass))
-
-    def post(self, request, pk: int | None = None):
-        form = BorderPassForm(request.POST, user=request.user, border_pass=self.border_pass)
-        if form.is_valid():
-            try:
-                if self.border_pass is None:
-                    saved = services.border_pass_record(user=request.user, values=form.values())
-                else:
-                    saved = services.border_pass_update(
-                        user=request.user,
-                        border_pass=self.border_pass,
-                        expected_version=form.cleaned_data.get("version") or 0,
-                        changes=form.values(),
-                    )
-            except StaleEditError as exc:
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                _add_error(form, exc, FIELD_ALIASES)
-            else:
-                message = _("The pass %(number)s of %(name)s was saved.") % {
-                    "number": saved.number,
-                    "name": saved.holder_name,
-                }
-                messages.success(request, message)
-                return redirect("border_pass_list")
-        return self.render(form)
+    def saved(self, obj):
+        message = _("The pass %(number)s of %(name)s was saved.") % {"number": obj.number, "name": obj.holder_name}
+        messages.success(self.request, message)
+        return redirect("border_pass_list")
 
 
 urlpatterns = [

@@ -17,11 +17,10 @@ from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
-from welfare.core.services import StaleEditError
+from welfare.core.editing import RecordEditView
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
 from welfare.households.selectors import visible_person_ids
-from welfare.households.views.households import _add_error
 
 from .. import placement_selectors as selectors
 from .. import services
@@ -110,54 +109,37 @@ class PlacementExportView(PlacementFilterMixin, RoleRequiredMixin, View):
         return response
 
 
-class PlacementEditView(RoleRequiredMixin, View):
+class PlacementEditView(RecordEditView):
     """Record a job placement, or change one."""
 
-    permission_required = "welfare.edit_cases"
     template_name = "employment/placement_form.html"
+    form_class = PlacementForm
+    record_name = "placement"
+    field_aliases = FIELD_ALIASES
 
-    def dispatch(self, request, *args, **kwargs):
-        self.placement = None
-        if request.user.is_authenticated and self.has_permission() and "pk" in kwargs:
-            self.placement = selectors.placement_detail(user=request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, pk: int):
+        return selectors.placement_detail(user=self.request.user, pk=pk)
 
-    def render(self, form):
-        context = {"form": form, "placement": self.placement, "channels": Channel.choices}
-        if self.placement is not None:
-            context["person_visible"] = self.placement.person_id in visible_person_ids(
-                user=self.request.user, ids=[self.placement.person_id]
+    def record(self, values: dict):
+        return services.placement_record(user=self.request.user, values=values)
+
+    def update(self, obj, *, expected_version: int, changes: dict):
+        return services.placement_update(
+            user=self.request.user, placement=obj, expected_version=expected_version, changes=changes
+        )
+
+    def extra_context(self) -> dict:
+        context = {"channels": Channel.choices}
+        if self.object is not None:
+            context["person_visible"] = self.object.person_id in visible_person_ids(
+                user=self.request.user, ids=[self.object.person_id]
             )
-        if self.placement is not None:
-            context["history"] = selectors.placement_history(placement=self.placement)
-        return render(self.request, self.template_name, context)
+            context["history"] = selectors.placement_history(placement=self.object)
+        return context
 
-    def get(self, request, pk: int | None = None):
-        return self.render(PlacementForm(user=request.user, placement=self.placement))
-
-    def post(self, request, pk: int | None = None):
-        form = PlacementForm(request.POST, user=request.user, placement=self.placement)
-        if form.is_valid():
-            try:
-                if self.placement is None:
-                    placement = services.placement_record(user=request.user, values=form.values())
-                else:
-                    placement = services.placement_update(
-                        user=request.user,
-                        placement=self.placement,
-                        expected_version=form.cleaned_data.get("version") or 0,
-                        changes=form.values(),
-                    )
-            except StaleEditError as exc:
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                _add_error(form, exc, FIELD_ALIASES)
-            else:
-                messages.success(
-                    request, _("The placement of %(name)s was saved.") % {"name": placement.worker_name}
-                )
-                return redirect("placement_list")
-        return self.render(form)
+    def saved(self, obj):
+        messages.success(self.request, _("The placement of %(name)s was saved.") % {"name": obj.worker_name})
+        return redirect("placement_list")
 
 
 class PlacementDeleteView(RoleRequiredMixin, View):

@@ -7,9 +7,8 @@ list is reference data not yet checked against the gazette (domain.md): the page
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +17,9 @@ from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
-from welfare.core.services import StaleEditError
+from welfare.core.editing import RecordEditView
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
-from welfare.households.views.households import _add_error
 
 from .. import gift_selectors as selectors
 from .. import services
@@ -116,55 +114,41 @@ class CovidExportView(CovidFilterMixin, RoleRequiredMixin, View):
         return response
 
 
-class CovidEditView(RoleRequiredMixin, View):
+class CovidEditView(RecordEditView):
     """Record a payment of COVID-19 support, or change one."""
 
-    permission_required = "welfare.edit_cases"
     template_name = "relief/covid_form.html"
+    form_class = CovidSupportForm
+    record_name = "support"
+    field_aliases = FIELD_ALIASES
 
-    def dispatch(self, request, *args, **kwargs):
-        self.support = None
-        if request.user.is_authenticated and self.has_permission() and "pk" in kwargs:
-            self.support = selectors.covid_support_detail(user=request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, pk: int):
+        return selectors.covid_support_detail(user=self.request.user, pk=pk)
 
-    def render(self, form):
-        context = {"form": form, "support": self.support, "groups": selectors.policy_groups()}
-        if self.support is not None:
-            context["history"] = selectors.covid_history(support=self.support)
-        return render(self.request, self.template_name, context)
+    def record(self, values: dict):
+        return services.covid_support_record(user=self.request.user, values=values)
 
-    def get(self, request, pk: int | None = None):
-        return self.render(CovidSupportForm(user=request.user, support=self.support))
+    def update(self, obj, *, expected_version: int, changes: dict):
+        return services.covid_support_update(
+            user=self.request.user, support=obj, expected_version=expected_version, changes=changes
+        )
 
-    def post(self, request, pk: int | None = None):
-        form = CovidSupportForm(request.POST, user=request.user, support=self.support)
-        if form.is_valid():
-            try:
-                if self.support is None:
-                    support = services.covid_support_record(user=request.user, values=form.values())
-                else:
-                    support = services.covid_support_update(
-                        user=request.user,
-                        support=self.support,
-                        expected_version=form.cleaned_data.get("version") or 0,
-                        changes=form.values(),
-                    )
-            except StaleEditError as exc:
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                _add_error(form, exc, FIELD_ALIASES)
-            else:
-                if support.policy_group_id:
-                    message = _("The support to %(name)s was saved, under policy group %(group)s.") % {
-                        "name": support.recipient_name,
-                        "group": support.policy_group,
-                    }
-                else:
-                    message = _("The support to %(name)s was saved.") % {"name": support.recipient_name}
-                messages.success(request, message)
-                return redirect("covid_support_list")
-        return self.render(form)
+    def extra_context(self) -> dict:
+        context = {"groups": selectors.policy_groups()}
+        if self.object is not None:
+            context["history"] = selectors.covid_history(support=self.object)
+        return context
+
+    def saved(self, obj):
+        if obj.policy_group_id:
+            message = _("The support to %(name)s was saved, under policy group %(group)s.") % {
+                "name": obj.recipient_name,
+                "group": obj.policy_group,
+            }
+        else:
+            message = _("The support to %(name)s was saved.") % {"name": obj.recipient_name}
+        messages.success(self.request, message)
+        return redirect("covid_support_list")
 
 
 urlpatterns = [

@@ -20,11 +20,11 @@ from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_provinces
+from welfare.core.editing import add_service_errors
 from welfare.core.formatting import group_int
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, SheetWriter
-from welfare.households.views.households import _add_error
 
 from .. import gift_selectors as selectors
 from .. import services
@@ -99,7 +99,7 @@ class GiftRoundEditView(RoleRequiredMixin, View):
             except StaleEditError as exc:
                 form.add_error(None, exc)
             except ValidationError as exc:
-                _add_error(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Gift round %(code)s was saved.") % {"code": round.code})
                 return redirect("gift_round_detail", pk=round.pk)
@@ -172,7 +172,7 @@ class GiftRoundDetailView(RoleRequiredMixin, View):
                     [_("Nothing was saved: correct the rows marked in red, then save again.")]
                 )
             except ValidationError as exc:
-                _add_error(entry_form, exc)
+                add_service_errors(entry_form, exc)
             else:
                 messages.success(
                     request,
@@ -278,7 +278,7 @@ class GiftEditView(RoleRequiredMixin, View):
             except StaleEditError as exc:
                 form.add_error(None, exc)
             except ValidationError as exc:
-                _add_error(form, exc, FIELD_ALIASES)
+                add_service_errors(form, exc, FIELD_ALIASES)
             else:
                 messages.success(request, _("The gift to %(name)s was saved.") % {"name": gift.recipient_name})
                 return redirect(reverse("gift_round_detail", args=[gift.round_id]) + "#gifts")

@@ -20,11 +20,11 @@ from django.views.generic import ListView
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.permissions import Role
 from welfare.accounts.scoping import user_provinces
+from welfare.core.editing import add_service_errors
 from welfare.core.formatting import group_int
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, SheetWriter
-from welfare.households.views.households import _add_error
 
 from .. import selectors, services
 from ..forms import (
@@ -125,7 +125,7 @@ class RoundEditView(RoleRequiredMixin, View):
             except StaleEditError as exc:
                 form.add_error(None, exc)
             except ValidationError as exc:
-                _add_error(form, exc)
+                add_service_errors(form, exc)
             except PermissionDenied:
                 form.add_error(None, _("You cannot open rounds for this province."))
             else:
@@ -426,7 +426,7 @@ class DistributionEditView(RoleRequiredMixin, View):
             except StaleEditError as exc:
                 form.add_error(None, exc)
             except ValidationError as exc:
-                _add_error(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request, _("The distribution to %(name)s was saved.") % {"name": distribution.recipient_label}

@@ -21,7 +21,7 @@ from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
 from .. import selectors, services
 from ..forms import CardFilterForm, CardForm
 from ..models import BeneficiaryGroup
-from .households import _add_error
+from welfare.core.editing import add_service_errors
 
 # Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
 audit = logging.getLogger("welfare.audit")
@@ -155,7 +155,7 @@ class CardEditView(RoleRequiredMixin, View):
             except StaleEditError as exc:
                 form.add_error(None, exc)
             except ValidationError as exc:
-                _add_error(form, exc, aliases={"household": "household_code"})
+                add_service_errors(form, exc, aliases={"household": "household_code"})
             else:
                 messages.success(
                     request, _("Card %(number)s was saved.") % {"number": card.card_number}

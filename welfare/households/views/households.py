@@ -15,6 +15,7 @@ from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import get_scoped_or_404, user_communes
+from welfare.core.editing import add_service_errors
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
@@ -222,7 +223,7 @@ class HouseholdEditView(RoleRequiredMixin, View):
             target = self._failing or form
             if hasattr(exc, "error_dict") and set(exc.error_dict) & set(form.fields):
                 target = form
-            _add_error(target, exc)
+            add_service_errors(target, exc)
             if target is not form:
                 form.add_error(None, _("A member could not be saved: see the row marked below."))
             return self.render(form, formset)
@@ -303,18 +304,6 @@ class HouseholdEditView(RoleRequiredMixin, View):
         return household
 
 
-def _add_error(form, exc: ValidationError, aliases: dict | None = None) -> None:
-    """A service's error on the form: on the field it names when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            field = (aliases or {}).get(field, field)
-            name = field if field in form.fields else None
-            for error in errors:
-                form.add_error(name, error)
-    else:
-        form.add_error(None, exc)
-
-
 class MemberLeaveView(RoleRequiredMixin, View):
     """A member leaves the household; the record stays with the date."""
 
@@ -346,7 +335,7 @@ class MemberLeaveView(RoleRequiredMixin, View):
                     user=request.user, member=self.member, left_on=form.cleaned_data["left_on"]
                 )
             except ValidationError as exc:
-                _add_error(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -382,7 +371,7 @@ class HeadChangeView(RoleRequiredMixin, View):
                     old_head_relation=form.cleaned_data["old_head_relation"],
                 )
             except ValidationError as exc:
-                _add_error(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,

@@ -15,7 +15,7 @@ from welfare.core.services import StaleEditError
 from .. import registry, selectors, services
 from ..forms import DuplicateResolveForm, PersonExitForm, PersonForm
 from ..models import PersonStatus
-from .households import _add_error
+from welfare.core.editing import add_service_errors
 
 
 def person_sections(*, request, person) -> list[dict]:
@@ -82,7 +82,7 @@ class PersonEditView(RoleRequiredMixin, View):
             except StaleEditError as exc:
                 form.add_error(None, exc)
             except ValidationError as exc:
-                _add_error(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The personal record was saved."))
                 return redirect("person_detail", pk=self.person.pk)
@@ -118,7 +118,7 @@ class PersonExitView(RoleRequiredMixin, View):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                _add_error(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
