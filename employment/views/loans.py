@@ -4,10 +4,7 @@ Loans of the National Employment Fund (Decree 61/2015/NĐ-CP as amended by Decre
 The caps are reference rows (`LoanLimit`) valid between two dates: the form shows those in force
 today, the service checks those in force on the disbursement date."""
 
-import logging
-
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -19,14 +16,12 @@ from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
 from welfare.core.editing import RecordEditView
 from welfare.core.views import pagination_querystring
-from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from welfare.core.xlsx import filtered_list_download, xlsx_bytes
 
 from .. import loan_selectors as selectors
 from .. import services
 from ..loan_forms import LoanFilterForm, LoanForm
 
-# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
-audit = logging.getLogger("welfare.audit")
 
 FIELD_ALIASES = {"commune_id": "commune", "id_number": "borrower_id_number", "full_name": "borrower_name"}
 
@@ -117,13 +112,7 @@ class LoanExportView(LoanFilterMixin, RoleRequiredMixin, View):
             rows(),
             widths=[6, 16, 28, 24, 14, 24, 28, 16, 8, 12, 10, 12, 12, 28, 14, 12, 30],
         )
-        audit.info(
-            "%s exported employment-fund loans with filters %s", request.user.username, dict(request.GET.items())
-        )
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        stamp = timezone.localdate().strftime("%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="vay-von-viec-lam-{stamp}.xlsx"'
-        return response
+        return filtered_list_download(request, content, what="employment-fund loans", filename="vay-von-viec-lam")
 
 
 class LoanDetailView(RoleRequiredMixin, View):

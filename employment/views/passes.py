@@ -5,10 +5,7 @@ A pass expiring within `services.EXPIRING_DAYS` days (its expiry day included) i
 the list, and a card above it counts them across all the user's communes and links to them
 (`?expiry=soon`, also the overview's link)."""
 
-import logging
-
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -20,15 +17,13 @@ from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
 from welfare.core.editing import RecordEditView
 from welfare.core.views import pagination_querystring
-from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from welfare.core.xlsx import filtered_list_download, xlsx_bytes
 from welfare.households.selectors import visible_person_ids
 
 from .. import pass_selectors as selectors
 from .. import services
 from ..pass_forms import BorderPassFilterForm, BorderPassForm
 
-# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
-audit = logging.getLogger("welfare.audit")
 
 FIELD_ALIASES = {"commune_id": "commune", "id_number": "holder_id_number", "full_name": "holder_name"}
 
@@ -129,13 +124,7 @@ class BorderPassExportView(BorderPassFilterMixin, RoleRequiredMixin, View):
         content = xlsx_bytes(
             _("Border-labour passes"), header, rows(), widths=[6, 14, 28, 15, 24, 12, 12, 10, 16, 30, 30, 30]
         )
-        audit.info(
-            "%s exported border-labour passes with filters %s", request.user.username, dict(request.GET.items())
-        )
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        stamp = self.today.strftime("%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="so-thong-hanh-{stamp}.xlsx"'
-        return response
+        return filtered_list_download(request, content, what="border-labour passes", filename="so-thong-hanh")
 
 
 class BorderPassEditView(RecordEditView):

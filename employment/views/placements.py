@@ -3,14 +3,10 @@
 A placement is one worker placed in a new job through one channel (the report's "giải quyết
 việc làm mới"); the overview page counts them against the year's plan."""
 
-import logging
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
@@ -19,7 +15,7 @@ from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
 from welfare.core.editing import RecordEditView
 from welfare.core.views import pagination_querystring
-from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from welfare.core.xlsx import filtered_list_download, xlsx_bytes
 from welfare.households.selectors import visible_person_ids
 
 from .. import placement_selectors as selectors
@@ -27,8 +23,6 @@ from .. import services
 from ..models import Channel
 from ..placement_forms import PlacementFilterForm, PlacementForm
 
-# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
-audit = logging.getLogger("welfare.audit")
 
 # The service names the model's fields; the person it links names its own.
 FIELD_ALIASES = {"commune_id": "commune", "id_number": "worker_id_number", "full_name": "worker_name"}
@@ -100,13 +94,7 @@ class PlacementExportView(PlacementFilterMixin, RoleRequiredMixin, View):
             _("Note"),
         ]
         content = xlsx_bytes(_("Job placements"), header, rows(), widths=[6, 28, 15, 24, 40, 36, 12, 30])
-        audit.info(
-            "%s exported job placements with filters %s", request.user.username, dict(request.GET.items())
-        )
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        stamp = timezone.localdate().strftime("%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="giai-quyet-viec-lam-{stamp}.xlsx"'
-        return response
+        return filtered_list_download(request, content, what="job placements", filename="giai-quyet-viec-lam")
 
 
 class PlacementEditView(RecordEditView):

@@ -4,10 +4,7 @@ Support approved under Resolution 68/NQ-CP and Decision 23/2021/QĐ-TTg (as amen
 linked to one of the 12 policy groups when its policy is typed as that group's code. The group
 list is reference data not yet checked against the gazette (domain.md): the pages say so."""
 
-import logging
-
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -19,14 +16,12 @@ from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
 from welfare.core.editing import RecordEditView
 from welfare.core.views import pagination_querystring
-from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from welfare.core.xlsx import filtered_list_download, xlsx_bytes
 
 from .. import gift_selectors as selectors
 from .. import services
 from ..covid_forms import CovidFilterForm, CovidSupportForm
 
-# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
-audit = logging.getLogger("welfare.audit")
 
 FIELD_ALIASES = {"commune_id": "commune"}
 
@@ -105,13 +100,7 @@ class CovidExportView(CovidFilterMixin, RoleRequiredMixin, View):
         content = xlsx_bytes(
             _("COVID-19 support"), header, rows(), widths=[6, 28, 20, 24, 16, 14, 50, 16, 12, 18, 30]
         )
-        audit.info(
-            "%s exported COVID-19 support with filters %s", request.user.username, dict(request.GET.items())
-        )
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        stamp = timezone.localdate().strftime("%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="ho-tro-covid-{stamp}.xlsx"'
-        return response
+        return filtered_list_download(request, content, what="COVID-19 support", filename="ho-tro-covid")
 
 
 class CovidEditView(RecordEditView):

@@ -1,13 +1,9 @@
 """Pages: health-insurance cards (list per commune, export, create and edit)."""
 
-import logging
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
@@ -16,15 +12,13 @@ from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
-from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from welfare.core.xlsx import filtered_list_download, xlsx_bytes
 
 from .. import selectors, services
 from ..forms import CardFilterForm, CardForm
 from ..models import BeneficiaryGroup
 from welfare.core.editing import add_service_errors
 
-# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
-audit = logging.getLogger("welfare.audit")
 
 
 class CardFilterMixin:
@@ -97,13 +91,7 @@ class CardExportView(CardFilterMixin, RoleRequiredMixin, View):
         content = xlsx_bytes(
             _("Health-insurance cards"), header, rows(), widths=[18, 26, 16, 30, 24, 14, 12, 12, 12]
         )
-        audit.info(
-            "%s exported cards with filters %s", request.user.username, dict(request.GET.items())
-        )
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        stamp = timezone.localdate().strftime("%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="the-bhyt-{stamp}.xlsx"'
-        return response
+        return filtered_list_download(request, content, what="cards", filename="the-bhyt")
 
 
 class CardEditView(RoleRequiredMixin, View):

@@ -1,14 +1,10 @@
 """Pages: households (list, export, page, create and edit with inline members, leave, head)."""
 
-import logging
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
@@ -18,7 +14,7 @@ from welfare.accounts.scoping import get_scoped_or_404, user_communes
 from welfare.core.editing import add_service_errors
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
-from welfare.core.xlsx import XLSX_CONTENT_TYPE, xlsx_bytes
+from welfare.core.xlsx import filtered_list_download, xlsx_bytes
 
 from .. import selectors, services
 from ..forms import (
@@ -30,8 +26,6 @@ from ..forms import (
 )
 from ..models import AreaType, Household, Member, PovertyResult
 
-# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
-audit = logging.getLogger("welfare.audit")
 
 
 def url_or_none(name: str, *args) -> str | None:
@@ -133,15 +127,7 @@ class HouseholdExportView(HouseholdFilterMixin, RoleRequiredMixin, View):
         content = xlsx_bytes(
             _("Households"), header, rows(), widths=[14, 24, 20, 12, 26, 16, 10, 30, 26, 12]
         )
-        audit.info(
-            "%s exported households with filters %s",
-            request.user.username,
-            dict(request.GET.items()),
-        )
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        stamp = timezone.localdate().strftime("%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="ho-gia-dinh-{stamp}.xlsx"'
-        return response
+        return filtered_list_download(request, content, what="households", filename="ho-gia-dinh")
 
 
 class HouseholdDetailView(RoleRequiredMixin, View):
