@@ -27,12 +27,14 @@ def loan_list(
     repayment_status: str = "",
     year: int | None = None,
 ) -> QuerySet[Loan]:
-    """The user's loans, newest disbursement first. `q` finds a borrower (accents ignored) or a
-    loan code; `year` the year of disbursement."""
+    """The user's loans, newest disbursement first. `q` finds a borrower (accents ignored), a
+    loan code or a borrower's citizen ID; `year` the year of disbursement."""
     loans = scope(Loan.objects.select_related("commune", "person"), user)
     text = q.strip()
     if text:
-        loans = loans.filter(Q(borrower_folded__contains=fold(text)) | Q(code__icontains=text))
+        loans = loans.filter(
+            Q(borrower_folded__contains=fold(text)) | Q(code__icontains=text) | Q(borrower_id_number=text)
+        )
     if commune:
         loans = loans.filter(commune_id=commune)
     if borrower_type:

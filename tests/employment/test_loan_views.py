@@ -199,7 +199,7 @@ def test_an_edit_above_the_cap_is_refused(client, login):
 
 def test_the_list_filters_searches_and_totals(client, login):
     LoanFactory(code="VV-A", borrower_name="Đặng Văn Đức", amount_vnd=40_000_000, jobs=1,
-                disbursed_on=dt.date(2021, 9, 1))
+                disbursed_on=dt.date(2021, 9, 1), borrower_id_number="020090001234")
     LoanFactory(code="VV-B", borrower_name="Hộ kinh doanh Lý Mai", borrower_type="household_business",
                 amount_vnd=300_000_000, jobs=4, collateral="Đất", disbursed_on=dt.date(2022, 2, 1),
                 repayment_status="overdue")
@@ -214,6 +214,8 @@ def test_the_list_filters_searches_and_totals(client, login):
     assert "Đặng Văn Đức" in text and "Lý Mai" not in text
     text = page(client, url, q="vv-b")
     assert "Lý Mai" in text and "Đặng Văn Đức" not in text
+    text = page(client, url, q="020090001234")
+    assert "Đặng Văn Đức" in text and "Lý Mai" not in text
     text = page(client, url, borrower_type="household_business")
     assert "Lý Mai" in text and "Đặng Văn Đức" not in text
     text = page(client, url, repayment_status="overdue")
