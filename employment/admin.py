@@ -46,8 +46,9 @@ class LoanLimitAdmin(ReferenceAdmin):
     """The caps a loan is checked against: the row in force on its disbursement date for its
     borrower type (`services.limits_on`)."""
 
+    # The legal source is long: it is on the row's page, and the validity dates tell the rows apart.
     list_display = ["borrower_type", "max_amount", "per_job", "max_term_months", "collateral_from", "validity",
-                    "legal_basis", "verified"]
+                    "verified"]
     list_filter = ["borrower_type", "unverified", "valid_from"]
     search_fields = ["legal_basis"]
     fieldsets = (

@@ -85,7 +85,9 @@ def test_the_loan_limits_of_the_migration_are_listed_with_their_basis(login):
     page = text(client.get("/admin/employment/loanlimit/"))
     assert "8 employment-fund loan limits" in page
     assert "2.000.000.000 đ" in page and "100.000.000 đ" in page and "50.000.000 đ" in page
-    assert "sửa đổi bởi Nghị định 74/2019/NĐ-CP" in page
+    # The legal source is on each row's page.
+    row = LoanLimit.objects.get(borrower_type="individual", valid_to__isnull=True)
+    assert "sửa đổi bởi Nghị định 74/2019/NĐ-CP" in text(client.get(f"/admin/employment/loanlimit/{row.pk}/change/"))
     # The rows read in secondary sources only are flagged and filterable.
     page = text(client.get("/admin/employment/loanlimit/", {"unverified__exact": "1"}))
     assert "4 employment-fund loan limits" in page and 'alt="False"' in page
