@@ -22,5 +22,11 @@ BEAT_SCHEDULE = {
         "task": "welfare.core.tasks.purge_task_results",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The half-year summaries' drafts: the current half, and the previous one until approved,
+    # for each province with records and each of its communes (welfare.reports.tasks).
+    "halfyear-summaries-nightly": {
+        "task": "welfare.reports.tasks.summaries_nightly",
+        "schedule": crontab(hour=1, minute=15),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

@@ -89,3 +89,17 @@ class Job(models.Model):
     @staticmethod
     def new_task_id() -> str:
         return str(uuid.uuid4())
+
+
+class NamedLock(models.Model):
+    """A row to lock (select_for_update) so that one run of a named piece of work goes at a
+    time when no Redis is configured (`welfare.core.locks.exclusive`)."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("lock")
+        verbose_name_plural = _("locks")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,7 +1,10 @@
-"""Plans: the targets a department sets per area, year and indicator."""
+"""Plans, the targets a department sets per area, year and indicator; and the half-year
+summaries built from the records (`SummarySnapshot`)."""
 
+import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -100,3 +103,96 @@ class Plan(VersionedModel):
                 errors["target"] = _("A rate target is a percentage between 0 and 100.")
         if errors:
             raise ValidationError(errors)
+
+
+class SnapshotStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class SummarySnapshot(VersionedModel):
+    """The half-year summary of one area (a province, or a commune when `commune` is set), as
+    built by the summary task: the contract's JSON, when and by which task it was built, the
+    sections a head writes, and its status. A draft is rebuilt (nightly, or on demand); an
+    approved snapshot is frozen, figures and text alike."""
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="summary_snapshots", verbose_name=_("province")
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="summary_snapshots",
+        verbose_name=_("commune"),
+        help_text=_("Empty for the summary of the whole province."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    half = models.PositiveSmallIntegerField(_("half-year"), choices=[(1, _("First half")), (2, _("Second half"))])
+    # The contract's JSON as text: a JSON column (jsonb) would reorder its keys, and the command
+    # and the exports write them in the contract's order.
+    figures_json = models.TextField(_("figures"), default="{}", blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SnapshotStatus.choices, default=SnapshotStatus.DRAFT
+    )
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+    built_by_task = models.CharField(_("built by task"), max_length=64, blank=True)
+    build_seconds = models.FloatField(_("build time (s)"), null=True, blank=True)
+    build_queries = models.PositiveIntegerField(_("queries of the build"), null=True, blank=True)
+    shortcomings = models.TextField(_("shortcomings and causes"), blank=True)
+    next_tasks = models.TextField(_("tasks and solutions for the next half-year"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+
+    province_path = "province"
+
+    class Meta:
+        ordering = ["-year", "-half", "province_id", "commune_id"]
+        verbose_name = _("half-year summary")
+        verbose_name_plural = _("half-year summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year", "half"],
+                condition=Q(commune__isnull=True),
+                name="reports_snapshot_once_per_province",
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "year", "half"],
+                condition=Q(commune__isnull=False),
+                name="reports_snapshot_once_per_commune",
+            ),
+            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="reports_snapshot_half"),
+        ]
+
+    def __str__(self) -> str:
+        area = self.commune or self.province
+        return f"{area} {self.half}/{self.year}"
+
+    @property
+    def approved(self) -> bool:
+        return self.status == SnapshotStatus.APPROVED
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.figures_json or "{}")
+
+    @data.setter
+    def data(self, value: dict) -> None:
+        self.figures_json = json.dumps(value, ensure_ascii=False)
+
+    @property
+    def level(self) -> str:
+        return "commune" if self.commune_id else "province"
+
+    @property
+    def area_code(self) -> int:
+        return self.commune_id or self.province_id

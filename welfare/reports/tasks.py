@@ -1,4 +1,11 @@
+"""Celery tasks of the reports app: the half-year summary of one area (the results page's job),
+the snapshot of one area and period (nightly and on demand), and the nightly fan-out."""
+
 from celery import shared_task
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.utils import timezone
+
+from welfare.areas.models import Commune
 
 from .periods import Period, ReportArea
 from .summary import summary_build, summary_to_jsonable
@@ -9,3 +16,47 @@ def summary_build_task(self, *, level: str, code: int, year: int, half: int) -> 
     """The half-year summary of one area, as the command builds it."""
     area = ReportArea.of(level, code)
     return summary_to_jsonable(summary_build(area=area, period=Period(year, half)))
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError, DatabaseError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=3,
+)
+def summary_snapshot_task(self, *, level: str, code: int, year: int, half: int) -> dict:
+    """Build (or rebuild) the draft snapshot of one area and period; keyed by (area, period) and
+    locked, so a second run waits for the first and gives the same snapshot; an approved one is
+    left as it is. Retried a few times when the database is briefly away."""
+    from .snapshots import snapshot_build
+
+    snapshot = snapshot_build(
+        area=ReportArea.of(level, code), period=Period(year, half), task_id=self.request.id or ""
+    )
+    return {"snapshot": snapshot.pk, "version": snapshot.version, "status": snapshot.status}
+
+
+@shared_task(acks_late=True)
+def summaries_nightly() -> int:
+    """Every night: the drafts of the current half-year, and of the previous one until it is
+    approved, for each province with records and each of its communes. Returns the number of
+    snapshots queued."""
+    from welfare.households.models import Household
+
+    from .snapshots import periods_to_refresh
+
+    periods = periods_to_refresh(timezone.localdate())
+    provinces = (
+        Household.objects.order_by().values_list("commune__province_id", flat=True).distinct()
+    )
+    queued = 0
+    for province in sorted(set(provinces)):
+        communes = Commune.objects.filter(province_id=province).order_by("code").values_list("code", flat=True)
+        areas = [("province", province)] + [("commune", code) for code in communes]
+        for period in periods:
+            for level, code in areas:
+                summary_snapshot_task.delay(level=level, code=code, year=period.year, half=period.half)
+                queued += 1
+    return queued

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from welfare.areas.models import Commune, Province
 from welfare.reports.periods import Period, ReportArea
-from welfare.reports.summary import summary_build, summary_to_json
+from welfare.reports.snapshots import snapshot_build
+from welfare.reports.summary import summary_to_json
 
 FORMATS = ["json", "text", "xlsx", "pdf", "docx"]
 READY_FORMATS = {"json"}
@@ -12,8 +13,9 @@ READY_FORMATS = {"json"}
 
 class Command(BaseCommand):
     help = (
-        "Build the half-year summary of a province or a commune and write it "
-        "(contract.md, 'Half-year summary'). Runs in-process, never waits for a worker."
+        "Build (or rebuild, while not approved) the half-year summary of a province or a commune "
+        "and write it (contract.md, 'Half-year summary'). Runs the summary task's code in-process, "
+        "never waits for a worker; an approved summary is written as approved."
     )
 
     def add_arguments(self, parser):
@@ -40,7 +42,8 @@ class Command(BaseCommand):
             raise CommandError(f"no {which}") from None
         if not 1900 <= year <= 2100:
             raise CommandError(f"--year {year} is out of range")
-        text = summary_to_json(summary_build(area=area, period=Period(year, half)))
+        snapshot = snapshot_build(area=area, period=Period(year, half), task_id="halfyear_summary")
+        text = summary_to_json(snapshot.data)
         if output:
             output.write_text(text + "\n", encoding="utf-8")
         else:
