@@ -4,11 +4,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from welfare.areas.models import Commune, Province
 from welfare.reports.periods import Period, ReportArea
-from welfare.reports.snapshots import snapshot_build
+from welfare.reports.narrative import render_narrative
+from welfare.reports.snapshots import SECTION_FIELDS, snapshot_build
 from welfare.reports.summary import summary_to_json
 
 FORMATS = ["json", "text", "xlsx", "pdf", "docx"]
-READY_FORMATS = {"json"}
+READY_FORMATS = {"json", "text"}
 
 
 class Command(BaseCommand):
@@ -43,7 +44,11 @@ class Command(BaseCommand):
         if not 1900 <= year <= 2100:
             raise CommandError(f"--year {year} is out of range")
         snapshot = snapshot_build(area=area, period=Period(year, half), task_id="halfyear_summary")
-        text = summary_to_json(snapshot.data)
+        if format == "text":
+            sections = {field: getattr(snapshot, field) for field in SECTION_FIELDS}
+            text = render_narrative(snapshot.data, sections=sections).rstrip("\n")
+        else:
+            text = summary_to_json(snapshot.data)
         if output:
             output.write_text(text + "\n", encoding="utf-8")
         else:
