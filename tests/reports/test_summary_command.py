@@ -50,5 +50,5 @@ def test_an_area_without_plans_has_zero_targets(tmp_path):
 def test_unknown_areas_and_formats_not_yet_written_are_refused():
     with pytest.raises(CommandError, match="no province 99"):
         summary("--province", "99", "--year", "2022", "--half", "1")
-    with pytest.raises(CommandError, match="not available yet"):
+    with pytest.raises(CommandError, match="--output"):
         summary("--province", "20", "--year", "2022", "--half", "1", "--format", "pdf")

@@ -3,20 +3,23 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from welfare.areas.models import Commune, Province
-from welfare.reports.periods import Period, ReportArea
+from welfare.reports.exports import summary_docx, summary_pdf, summary_xlsx
 from welfare.reports.narrative import render_narrative
+from welfare.reports.periods import Period, ReportArea
 from welfare.reports.snapshots import SECTION_FIELDS, snapshot_build
 from welfare.reports.summary import summary_to_json
 
 FORMATS = ["json", "text", "xlsx", "pdf", "docx"]
-READY_FORMATS = {"json", "text"}
+# The files (exports.py); they are written to --output only, never to standard output.
+FILE_FORMATS = {"xlsx": summary_xlsx, "pdf": summary_pdf, "docx": summary_docx}
 
 
 class Command(BaseCommand):
     help = (
         "Build (or rebuild, while not approved) the half-year summary of a province or a commune "
         "and write it (contract.md, 'Half-year summary'). Runs the summary task's code in-process, "
-        "never waits for a worker; an approved summary is written as approved."
+        "never waits for a worker; an approved summary is written as approved. xlsx, pdf and docx "
+        "need --output."
     )
 
     def add_arguments(self, parser):
@@ -29,11 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, metavar="PATH")
 
     def handle(self, *args, province, commune, year, half, format, output, **options):
-        if format not in READY_FORMATS:
-            raise CommandError(
-                f"--format {format} is not available yet; this version writes: "
-                + ", ".join(sorted(READY_FORMATS))
-            )
+        if format in FILE_FORMATS and output is None:
+            raise CommandError(f"--format {format} writes a file: give its path with --output PATH")
         try:
             area = (
                 ReportArea.province(province) if province is not None else ReportArea.commune(commune)
@@ -44,6 +44,9 @@ class Command(BaseCommand):
         if not 1900 <= year <= 2100:
             raise CommandError(f"--year {year} is out of range")
         snapshot = snapshot_build(area=area, period=Period(year, half), task_id="halfyear_summary")
+        if format in FILE_FORMATS:
+            output.write_bytes(FILE_FORMATS[format](snapshot))
+            return
         if format == "text":
             sections = {field: getattr(snapshot, field) for field in SECTION_FIELDS}
             text = render_narrative(snapshot.data, sections=sections).rstrip("\n")
