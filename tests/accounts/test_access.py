@@ -39,13 +39,13 @@ def test_each_role_sees_its_own_navigation(client, login):
              "relief_rounds", "gift_rounds", "covid_support",
              "employment", "loans", "placements", "border_passes"]
     login(officer(HUU_LUNG))
-    assert nav_keys(client) == ["home", *cases, "summary", "plans", "imports"]
+    assert nav_keys(client) == ["home", *cases, "dashboard", "reports", "summary", "plans", "imports"]
     client.logout()
     login(head(20))
-    assert nav_keys(client) == ["home", *cases, "summary", "plans", "imports"]
+    assert nav_keys(client) == ["home", *cases, "dashboard", "reports", "summary", "plans", "imports"]
     client.logout()
     login(admin())
-    assert nav_keys(client) == ["home", *cases, "summary", "plans", "imports", "admin"]
+    assert nav_keys(client) == ["home", *cases, "dashboard", "reports", "summary", "plans", "imports", "admin"]
 
 
 def test_each_role_has_its_own_home_page(client, login):

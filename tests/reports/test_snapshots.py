@@ -167,3 +167,14 @@ def test_concurrent_runs_give_one_snapshot_with_the_redis_lock(reference_loaded,
         results = _concurrent_builds()
     assert len(set(results)) == 1 and SummarySnapshot.objects.count() == 1
     assert SummarySnapshot.objects.get().version == 1
+
+
+@pytest.mark.django_db
+def test_a_heads_build_of_the_province_refreshes_its_communes_drafts_too():
+    from welfare.areas.models import Commune
+
+    PlacementFactory(placed_on=dt.date(2022, 3, 1), commune_id=CHI_LANG)
+    summary_snapshot_task.delay(level="province", code=LANG_SON, year=2022, half=1, with_communes=True).get()
+    communes = SummarySnapshot.objects.filter(province_id=LANG_SON, commune__isnull=False, year=2022, half=1)
+    assert communes.count() == Commune.objects.filter(province_id=LANG_SON).count()
+    assert new_jobs(communes.get(commune_id=CHI_LANG)) == 1

@@ -26,15 +26,27 @@ def summary_build_task(self, *, level: str, code: int, year: int, half: int) -> 
     retry_backoff_max=600,
     max_retries=3,
 )
-def summary_snapshot_task(self, *, level: str, code: int, year: int, half: int) -> dict:
+def summary_snapshot_task(
+    self, *, level: str, code: int, year: int, half: int, with_communes: bool = False
+) -> dict:
     """Build (or rebuild) the draft snapshot of one area and period; keyed by (area, period) and
     locked, so a second run waits for the first and gives the same snapshot; an approved one is
-    left as it is. Retried a few times when the database is briefly away."""
+    left as it is. Retried a few times when the database is briefly away.
+
+    `with_communes` (a head's build of a province, from the report page or the dashboard): the
+    province's communes' drafts too, one by one with the job's progress, so that the dashboard's
+    chart by commune and the commune sheet of the XLSX are as fresh as the province's figures."""
+    from welfare.core.services import progress_report
+
     from .snapshots import snapshot_build
 
-    snapshot = snapshot_build(
-        area=ReportArea.of(level, code), period=Period(year, half), task_id=self.request.id or ""
-    )
+    period = Period(year, half)
+    snapshot = snapshot_build(area=ReportArea.of(level, code), period=period, task_id=self.request.id or "")
+    if with_communes and level == "province":
+        communes = list(Commune.objects.filter(province_id=code).order_by("code").values_list("code", flat=True))
+        for done, commune in enumerate(communes, 1):
+            snapshot_build(area=ReportArea.commune(commune), period=period, task_id=self.request.id or "")
+            progress_report(self, done=done, total=len(communes))
     return {"snapshot": snapshot.pk, "version": snapshot.version, "status": snapshot.status}
 
 
