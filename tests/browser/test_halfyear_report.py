@@ -37,6 +37,8 @@ def test_the_head_builds_writes_approves_and_downloads_the_half_year_report(
     base = live_server.url
     call_command("demo_data", verbosity=0)
     period = current_period()
+    # A half-year the nightly run has not reached yet: the demo's drafts of it are not there.
+    SummarySnapshot.objects.filter(year=period.year, half=period.half).delete()
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill("lanhdao")
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)

@@ -47,7 +47,7 @@ def test_the_list_shows_the_snapshots_of_the_users_areas(login, draft):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_head_builds_a_missing_draft_and_rebuilds_it_through_the_task(login):
+def test_a_head_builds_a_missing_draft_and_rebuilds_it_through_the_task(login, reference_loaded):
     client = login(head())
     PlacementFactory(commune_id=HUU_LUNG, placed_on=dt.date(2022, 3, 1))
     response = client.post("/reports/build/", {"province": LANG_SON, "commune": "", "year": 2022, "half": 1})
