@@ -1,3 +1,4 @@
+import logging
 import re
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from welfare.core.services import job_start
 from welfare.core.text import fold
 from welfare.core.xlsx import XLSX_CONTENT_TYPE
 
+from . import exports
 from .dashboard import COMMUNE_FIGURES, current_period, dashboard_periods, dashboard_read, snapshot_list
 from .forms import PlanForm, SummaryRequestForm
 from .models import Plan, SummarySnapshot
@@ -28,6 +30,9 @@ from .selectors import plan_list, plan_years
 from .services import plan_save
 from .snapshots import SECTION_FIELDS, snapshot_approve, snapshot_of, snapshot_sections_save
 from .tasks import summary_build_task, summary_snapshot_task
+
+# Who downloaded which report must be traceable (Law 91/2025/QH15 on personal data).
+audit = logging.getLogger("welfare.audit")
 
 
 class PlanListView(RoleRequiredMixin, ListView):
@@ -437,7 +442,7 @@ class ReportApproveView(_SnapshotActionView):
 
 
 class ReportDownloadView(RoleRequiredMixin, View):
-    """The report as XLSX, PDF or DOCX (the exports module writes them)."""
+    """The report as XLSX, PDF or DOCX (`exports.py` writes them), each download in the audit log."""
 
     permission_required = "welfare.view_reports"
 
@@ -448,14 +453,12 @@ class ReportDownloadView(RoleRequiredMixin, View):
         if snapshot.built_at is None:
             raise Http404
         function_name, content_type = DOWNLOADS[fmt]
-        try:
-            from . import exports  # written in parallel; imported when first asked for
-        except ImportError:
-            messages.error(request, _("This download is not available yet."))
-            return redirect("report_detail", pk=pk)
         content = getattr(exports, function_name)(snapshot)
-        if hasattr(content, "getvalue"):
-            content = content.getvalue()
+        audit.info(
+            "%s downloaded the half-year report %s (%s, %s/%s) as %s",
+            request.user.username, snapshot.pk, snapshot.commune or snapshot.province, snapshot.half,
+            snapshot.year, fmt,
+        )
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{report_file_name(snapshot, fmt)}"'
         return response
