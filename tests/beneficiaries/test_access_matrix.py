@@ -31,14 +31,13 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
-from django.conf import settings
-from django.shortcuts import resolve_url
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern
 from django.utils import timezone
 
 from beneficiaries import services
 from beneficiaries import urls as beneficiary_urls
 from beneficiaries.models import Beneficiary, Dossier, Payment, PaymentRun
+from tests.access_matrix import Entry, Matrix
 from tests.factories import (
     CHI_LANG,
     HA_NOI_COMMUNE,
@@ -65,7 +64,6 @@ from tests.households.test_access_matrix import (
     READ,
     ROLES,
     WRITERS,
-    Entry,
     body,
     d,
     options,
@@ -459,68 +457,33 @@ ENTRIES: dict[str, Entry] = {
 }
 
 
+MATRIX = Matrix(
+    url_names=URL_NAMES,
+    entries=ENTRIES,
+    snapshot=lambda world: snapshot(world),
+    assert_no_hl=lambda response: assert_no_hl(response),
+    prefixes=(PREFIX,),
+    outsiders=("other", "far"),
+)
+url_of = MATRIX.url_of
+send = MATRIX.send
+
+
 def test_every_url_has_an_entry():
-    assert len(URL_NAMES) == len(set(URL_NAMES)), "two URL patterns share a name"
-    assert None not in URL_NAMES, "a URL pattern has no name"
-    missing = sorted(set(URL_NAMES) - set(ENTRIES))
-    stale = sorted(set(ENTRIES) - set(URL_NAMES))
-    assert not missing, f"URLs without an entry in the access matrix: {missing}"
-    assert not stale, f"entries for URLs that no longer exist: {stale}"
-
-
-def url_of(name: str, world: World) -> str:
-    return reverse(name, kwargs=ENTRIES[name].kwargs(world))
-
-
-def send(client, method: str, name: str, world: World, capture):
-    entry = ENTRIES[name]
-    url = url_of(name, world)
-    with capture(execute=True):
-        if method == "get":
-            return client.get(url, entry.query(world))
-        return client.post(url, entry.data(world))
+    MATRIX.every_url_has_an_entry()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("name", URL_NAMES)
-def test_anonymous_is_sent_to_login(
-    client, world, name, method, django_capture_on_commit_callbacks
-):
-    assert name in ENTRIES, f"{name}: no entry in the access matrix"
-    url = url_of(name, world)
-    assert url.startswith(PREFIX)
-    before = snapshot(world)
-    response = send(client, method, name, world, django_capture_on_commit_callbacks)
-    assert response.status_code == 302, (name, method, response.status_code)
-    assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
-    assert snapshot(world) == before
+def test_anonymous_is_sent_to_login(client, world, name, method, django_capture_on_commit_callbacks):
+    MATRIX.anonymous_is_sent_to_login(client, world, name, method, django_capture_on_commit_callbacks)
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("name", URL_NAMES)
-def test_access_matrix(
-    client, login, world, name, method, role, django_capture_on_commit_callbacks
-):
-    assert name in ENTRIES, f"{name}: no entry in the access matrix"
-    entry = ENTRIES[name]
-    expected = getattr(entry, method)[role]
-    login(world.users[role])
-    before = snapshot(world)
-    response = send(client, method, name, world, django_capture_on_commit_callbacks)
-    allowed = expected if isinstance(expected, tuple) else (expected,)
-    assert response.status_code in allowed, (
-        f"{method.upper()} {name} as {role}: {response.status_code}, expected {expected}"
-    )
-    after = snapshot(world)
-    if method == "post" and role in entry.changes:
-        assert after != before, f"POST {name} as {role} should have saved something"
-    else:
-        assert after == before, f"{method.upper()} {name} as {role} changed the database"
-    if role in ("other", "far") and response.status_code == 200 and method == "get":
-        # A page the outsider may open never shows a record of Hữu Lũng (a refused POST may
-        # echo what was typed).
-        assert_no_hl(response)
+def test_access_matrix(client, login, world, name, method, role, django_capture_on_commit_callbacks):
+    MATRIX.role_gets_its_status(client, login, world, name, method, role, django_capture_on_commit_callbacks)
 
 
 HL_WORDS = (

@@ -24,17 +24,15 @@ import datetime as dt
 import html
 import re
 import subprocess
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BytesIO
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.shortcuts import resolve_url
 from django.urls import URLPattern, reverse
 from openpyxl import load_workbook
 
+from tests.access_matrix import Entry, Matrix
 from tests.factories import (
     CHI_LANG,
     HA_NOI_COMMUNE,
@@ -367,17 +365,6 @@ NO_GET = {"own": 405, "other": 405, "head": 405, "far": 405, "admin": 405}
 WRITERS = {"own", "admin"}
 
 
-@dataclass
-class Entry:
-    kwargs: Callable[[World], dict]
-    get: dict
-    post: dict
-    data: Callable[[World], dict] = lambda w: {}
-    query: Callable[[World], dict] = lambda w: {}
-    # Roles whose POST must change the database; every other role's must change nothing.
-    changes: set = field(default_factory=set)
-
-
 def none(w: World) -> dict:
     return {}
 
@@ -524,68 +511,33 @@ ENTRIES: dict[str, Entry] = {
 }
 
 
+MATRIX = Matrix(
+    url_names=URL_NAMES,
+    entries=ENTRIES,
+    snapshot=lambda world: snapshot(world),
+    assert_no_hl=lambda response: assert_no_hl(response),
+    prefixes=tuple(PREFIXES.values()),
+    outsiders=("other", "far"),
+)
+url_of = MATRIX.url_of
+send = MATRIX.send
+
+
 def test_every_url_has_an_entry():
-    assert len(URL_NAMES) == len(set(URL_NAMES)), "two URL patterns share a name"
-    assert None not in URL_NAMES, "a URL pattern has no name"
-    missing = sorted(set(URL_NAMES) - set(ENTRIES))
-    stale = sorted(set(ENTRIES) - set(URL_NAMES))
-    assert not missing, f"URLs without an entry in the access matrix: {missing}"
-    assert not stale, f"entries for URLs that no longer exist: {stale}"
-
-
-def url_of(name: str, world: World) -> str:
-    return reverse(name, kwargs=ENTRIES[name].kwargs(world))
-
-
-def send(client, method: str, name: str, world: World, capture):
-    entry = ENTRIES[name]
-    url = url_of(name, world)
-    with capture(execute=True):
-        if method == "get":
-            return client.get(url, entry.query(world))
-        return client.post(url, entry.data(world))
+    MATRIX.every_url_has_an_entry()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("name", URL_NAMES)
-def test_anonymous_is_sent_to_login(
-    client, world, name, method, django_capture_on_commit_callbacks
-):
-    assert name in ENTRIES, f"{name}: no entry in the access matrix"
-    url = url_of(name, world)
-    assert url.startswith(tuple(PREFIXES.values()))
-    before = snapshot(world)
-    response = send(client, method, name, world, django_capture_on_commit_callbacks)
-    assert response.status_code == 302, (name, method, response.status_code)
-    assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
-    assert snapshot(world) == before
+def test_anonymous_is_sent_to_login(client, world, name, method, django_capture_on_commit_callbacks):
+    MATRIX.anonymous_is_sent_to_login(client, world, name, method, django_capture_on_commit_callbacks)
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("name", URL_NAMES)
-def test_access_matrix(
-    client, login, world, name, method, role, django_capture_on_commit_callbacks
-):
-    assert name in ENTRIES, f"{name}: no entry in the access matrix"
-    entry = ENTRIES[name]
-    expected = getattr(entry, method)[role]
-    login(world.users[role])
-    before = snapshot(world)
-    response = send(client, method, name, world, django_capture_on_commit_callbacks)
-    allowed = expected if isinstance(expected, tuple) else (expected,)
-    assert response.status_code in allowed, (
-        f"{method.upper()} {name} as {role}: {response.status_code}, expected {expected}"
-    )
-    after = snapshot(world)
-    if method == "post" and role in entry.changes:
-        assert after != before, f"POST {name} as {role} should have saved something"
-    else:
-        assert after == before, f"{method.upper()} {name} as {role} changed the database"
-    if role in ("other", "far") and response.status_code == 200 and method == "get":
-        # A page the outsider may open never shows the Hữu Lũng household (a refused POST
-        # may echo what was typed).
-        assert_no_hl(response)
+def test_access_matrix(client, login, world, name, method, role, django_capture_on_commit_callbacks):
+    MATRIX.role_gets_its_status(client, login, world, name, method, role, django_capture_on_commit_callbacks)
 
 
 def body(response) -> str:
