@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 PORT ?= 8000
 PYTHON312 ?= $(shell command -v python3.12 2>/dev/null)
 
-.PHONY: install run test messages check clean
+.PHONY: install run test messages check clean backup restore
 
 install: $(STAMP)
 
@@ -46,6 +46,22 @@ messages: install
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Backups (docs/backup.md): a dump of the database of DATABASE_URL into BACKUP_DIR, and its
+# restore into a new database RESTORE_DB on the same server, checked by migrate --check.
+BACKUP_DIR ?= backups
+RESTORE_URL = $(dir $(DATABASE_URL))$(RESTORE_DB)
+backup:
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL (the PostgreSQL database to back up)." >&2; exit 1; }
+	mkdir -p $(BACKUP_DIR)
+	pg_dump -Fc --file "$(BACKUP_DIR)/welfare-$$(date +%Y%m%d-%H%M).dump" "$(DATABASE_URL)"
+
+restore: install
+	@test -n "$(DATABASE_URL)" -a -n "$(DUMP)" -a -n "$(RESTORE_DB)" || { echo "Usage: make restore DATABASE_URL=postgres://... DUMP=backups/welfare-YYYYMMDD-HHMM.dump RESTORE_DB=welfare_restored" >&2; exit 1; }
+	createdb --maintenance-db="$(DATABASE_URL)" "$(RESTORE_DB)"
+	pg_restore --no-owner --exit-on-error --dbname="$(RESTORE_URL)" "$(DUMP)"
+	DATABASE_URL="$(RESTORE_URL)" $(PY) manage.py migrate --check
+	@echo "Restored into $(RESTORE_DB). Compare: DATABASE_URL=$(RESTORE_URL) $(PY) manage.py halfyear_summary --province CODE --year YYYY --half H"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

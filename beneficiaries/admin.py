@@ -443,7 +443,7 @@ class DossierAdmin(ServiceAdmin):
             return ""
         shown = f"{obj.due_on:%d/%m/%Y}"
         if obj.overdue_on(timezone.localdate()):
-            return format_html('<strong style="color:#ba2121; white-space: nowrap">{} ({})</strong>',
+            return format_html('<strong class="w-alert w-nowrap">{} ({})</strong>',
                                shown, gettext("overdue"))
         return nowrap(shown)
 

@@ -281,7 +281,7 @@ class BorderPassAdmin(ServiceAdmin):
         shown = date_cell(obj.expires_on)
         expiry = expiry_of(obj, today=timezone.localdate())
         if expiry.state == EXPIRED:
-            return format_html('<strong style="color:#ba2121; white-space: nowrap">{}<br>{}</strong>',
+            return format_html('<strong class="w-alert w-nowrap">{}<br>{}</strong>',
                                shown, gettext("expired"))
         if expiry.state == SOON:
             left = (
@@ -289,7 +289,7 @@ class BorderPassAdmin(ServiceAdmin):
                 if expiry.days_left
                 else gettext("expires today")
             )
-            return format_html('<strong style="color:#b26a00; white-space: nowrap">{}<br>{}</strong>', shown, left)
+            return format_html('<strong class="w-warn w-nowrap">{}<br>{}</strong>', shown, left)
         return nowrap(shown)
 
     def get_readonly_fields(self, request, obj=None):

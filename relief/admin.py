@@ -73,7 +73,7 @@ class CovidPolicyGroupAdmin(SimpleHistoryAdmin):
         if obj is None or obj.pk is None or not obj.unverified:
             return ""
         return format_html(
-            '<strong style="color:#ba2121">{}</strong>',
+            '<strong class="w-alert">{}</strong>',
             gettext("This row was read only in secondary sources: check it against the gazette, "
                     "then untick “not yet checked against the gazette”."),
         )

@@ -2,8 +2,24 @@ import os
 import shutil
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Property tests (hypothesis) draw the same examples on every run, so that a failure in CI can be
+# reproduced from its log; database=None writes no .hypothesis folder into the tree. The tests
+# share pytest-django's per-test transaction, hence the fixture health check is off (each
+# example rolls back its own writes). `HYPOTHESIS_PROFILE=deep` explores more, at random.
+_HYPOTHESIS_COMMON = dict(
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large],
+)
+hypothesis_settings.register_profile("ci", derandomize=True, max_examples=20, **_HYPOTHESIS_COMMON)
+hypothesis_settings.register_profile("deep", max_examples=300, **_HYPOTHESIS_COMMON)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -102,3 +118,8 @@ def reference_loaded():
 
     if not LoanLimit.objects.exists():
         importlib.import_module("employment.migrations.0002_load_reference_data").load(apps, None)
+    from beneficiaries.models import AllowanceRate
+
+    # The allowance levels, rates and coefficients that payment runs compute from.
+    if not AllowanceRate.objects.exists():
+        importlib.import_module("beneficiaries.migrations.0002_load_reference_data").load(apps, None)

@@ -24,6 +24,11 @@ BEAT_SCHEDULE = {
     },
     # The half-year summaries' drafts: the current half, and the previous one until approved,
     # for each province with records and each of its communes (welfare.reports.tasks).
+    # Jobs users started while Redis was down wait in the database; sent once it is back.
+    "jobs-requeue-waiting": {
+        "task": "welfare.core.tasks.jobs_requeue",
+        "schedule": 60.0,
+    },
     "halfyear-summaries-nightly": {
         "task": "welfare.reports.tasks.summaries_nightly",
         "schedule": crontab(hour=1, minute=15),

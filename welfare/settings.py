@@ -49,7 +49,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends a working day after login however busy it was, and sooner after idle time:
+# commune offices share computers, and a record left open on a desk is open to whoever sits
+# down (welfare.accounts.session_expiry). The idle limit is checked on each request, so an
+# officer typing a long form loses nothing as long as the page talks to the server.
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+
+# Content-Security-Policy (django-csp): the pages load scripts, styles, fonts and images from
+# this site only; no inline script, style attribute or event handler (docs/security.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,7 +89,9 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_results",
     "django_celery_beat",
+    "csp",
     "welfare.core",
+    "welfare.audit",
     "welfare.areas",
     "welfare.accounts",
     "welfare.imports",
@@ -87,7 +111,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "welfare.accounts.session_expiry.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "welfare.accounts.middleware.DenyByDefaultMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
@@ -148,6 +174,10 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# The lock ends 15 minutes after the failure that set it, as the lockout page says; a further
+# try meanwhile (often the right password, typed too early) does not push the end back. A
+# guesser still gets no more than 5 tries per 15 minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
@@ -206,6 +236,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With Redis down, a request that starts a job must not hang: connecting to the broker gives up
+# after this many seconds and the job waits in the database (welfare.core.services.job_send).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+# A task whose worker died (killed, machine lost) is given to another worker after
+# `visibility_timeout` seconds: longer than the longest job (a province's payment run, minutes).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+}
+# A lock (welfare.core.locks) lasts this long unless its holder, alive, renews it: a killed
+# worker's lock frees itself within this time.
+LOCK_LEASE_SECONDS = env.int("LOCK_LEASE_SECONDS", default=60)
 
 # Redis when configured (shared by every process); else a per-process memory cache.
 REDIS_URL = env.str(
@@ -216,6 +258,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Redis down must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

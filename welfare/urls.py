@@ -21,6 +21,7 @@ urlpatterns = [
     path("beneficiaries/", include("beneficiaries.urls")),
     path("relief/", include("relief.urls")),
     path("employment/", include("employment.urls")),
+    path("audit/", include("welfare.audit.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -13,7 +13,9 @@ from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import scope, user_communes
-from welfare.core.editing import add_service_errors
+from welfare.audit.models import Action
+from welfare.audit.services import access_record
+from welfare.core.editing import add_service_errors, show_stale
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
 from welfare.households import services as household_services
@@ -94,6 +96,9 @@ class BeneficiaryDetailView(RoleRequiredMixin, View):
     def get(self, request, pk: int):
         user = request.user
         beneficiary = selectors.beneficiary_get(user=user, pk=pk)
+        access_record(
+            request=request, action=Action.VIEWED_BENEFICIARY, what=str(beneficiary), obj=beneficiary
+        )
         today = timezone.localdate()
         month = month_start(today)
         amount, no_rule = None, None
@@ -204,7 +209,7 @@ class BeneficiaryEditView(RoleRequiredMixin, View):
             with transaction.atomic():
                 beneficiary = self._save(form)
         except StaleEditError as exc:
-            form.add_error(None, exc)
+            show_stale(form, exc)
             return self.render(form)
         except ValidationError as exc:
             add_service_errors(form, exc, FIELD_ALIASES)
@@ -270,7 +275,7 @@ class BeneficiaryEndView(RoleRequiredMixin, View):
                     expected_version=form.cleaned_data.get("version") or 0,
                 )
             except StaleEditError as exc:
-                form.add_error(None, exc)
+                show_stale(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

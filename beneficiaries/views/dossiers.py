@@ -14,7 +14,9 @@ from django.views import View
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
-from welfare.core.editing import add_service_errors
+from welfare.audit.models import Action
+from welfare.audit.services import access_record
+from welfare.core.editing import add_service_errors, show_stale
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
 
@@ -134,7 +136,7 @@ class DossierEditView(RoleRequiredMixin, View):
                         changes=form.values(),
                     )
             except StaleEditError as exc:
-                form.add_error(None, exc)
+                show_stale(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc, aliases={"beneficiary": "beneficiary_code"})
             else:
@@ -150,6 +152,7 @@ class DossierDetailView(RoleRequiredMixin, View):
     def get(self, request, pk: int, move_form=None):
         user = request.user
         dossier = selectors.dossier_detail(user=user, pk=pk)
+        access_record(request=request, action=Action.VIEWED_DOSSIER, what=str(dossier), obj=dossier)
         return render(request, self.template_name, detail_context(user, dossier, move_form))
 
 
@@ -190,7 +193,7 @@ class DossierMoveView(RoleRequiredMixin, View):
                     note=data.get("note") or "",
                 )
             except StaleEditError as exc:
-                form.add_error(None, exc)
+                show_stale(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc, aliases={"status": "to", "decided_on": "on"})
             else:

@@ -1,8 +1,6 @@
 """Pages: payment runs (list, build, the head's review and approval, rebuild, export) and the
 payments outside runs a head still has to approve."""
 
-import logging
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,6 +13,8 @@ from django.views import View
 from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
+from welfare.audit.models import Action
+from welfare.audit.services import access_record
 from welfare.core.editing import add_service_errors
 from welfare.core.formatting import group_int
 from welfare.core.views import pagination_querystring
@@ -24,10 +24,6 @@ from .. import run_selectors as selectors
 from .. import services
 from ..models import OneOffReason, PaymentKind, Programme, SocialCategory
 from ..run_forms import PendingApproveForm, RunApproveForm, RunBuildForm, RunFilterForm
-
-# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
-audit = logging.getLogger("welfare.audit")
-
 
 def _message(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
@@ -192,7 +188,6 @@ class RunExportView(RoleRequiredMixin, View):
 
     def get(self, request, pk: int):
         run = selectors.payment_run_detail(user=request.user, pk=pk)
-        area = run.commune.name if run.commune_id else run.province.name
         writer = SheetWriter()
 
         def rows():
@@ -232,13 +227,12 @@ class RunExportView(RoleRequiredMixin, View):
                 ([p.get("code"), p.get("name"), p.get("message")] for p in run.problems),
                 widths=[16, 28, 80],
             )
-        audit.info(
-            "%s exported payment run %s (%s, %s, %s)",
-            request.user.username,
-            run.pk,
-            run.programme,
-            area,
-            f"{run.month:%Y-%m}",
+        access_record(
+            request=request,
+            action=Action.DOWNLOADED_PAYMENT_RUN,
+            what=str(run),
+            obj=run,
+            rows=writer.row_counts[0] - 1,  # the payments, not the total row
         )
         response = HttpResponse(writer.to_bytes(), content_type=XLSX_CONTENT_TYPE)
         code = run.commune_id or run.province_id

@@ -14,6 +14,8 @@ from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import user_communes
+from welfare.audit.models import Action
+from welfare.audit.services import access_record
 from welfare.core.editing import RecordEditView
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import filtered_list_download, xlsx_bytes
@@ -112,7 +114,9 @@ class LoanExportView(LoanFilterMixin, RoleRequiredMixin, View):
             rows(),
             widths=[6, 16, 28, 24, 14, 24, 28, 16, 8, 12, 10, 12, 12, 28, 14, 12, 30],
         )
-        return filtered_list_download(request, content, what="employment-fund loans", filename="vay-von-viec-lam")
+        return filtered_list_download(
+            request, content, what=_("Employment-fund loans"), filename="vay-von-viec-lam"
+        )
 
 
 class LoanDetailView(RoleRequiredMixin, View):
@@ -122,6 +126,7 @@ class LoanDetailView(RoleRequiredMixin, View):
     def get(self, request, pk: int):
         user = request.user
         loan = selectors.loan_detail(user=user, pk=pk)
+        access_record(request=request, action=Action.VIEWED_LOAN, what=str(loan), obj=loan)
         limit = services.loan_limit_for({"disbursed_on": loan.disbursed_on, "borrower_type": loan.borrower_type})
         context = {
             "loan": loan,

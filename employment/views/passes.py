@@ -124,7 +124,9 @@ class BorderPassExportView(BorderPassFilterMixin, RoleRequiredMixin, View):
         content = xlsx_bytes(
             _("Border-labour passes"), header, rows(), widths=[6, 14, 28, 15, 24, 12, 12, 10, 16, 30, 30, 30]
         )
-        return filtered_list_download(request, content, what="border-labour passes", filename="so-thong-hanh")
+        return filtered_list_download(
+            request, content, what=_("Border-labour passes"), filename="so-thong-hanh"
+        )
 
 
 class BorderPassEditView(RecordEditView):

@@ -94,7 +94,9 @@ class PlacementExportView(PlacementFilterMixin, RoleRequiredMixin, View):
             _("Note"),
         ]
         content = xlsx_bytes(_("Job placements"), header, rows(), widths=[6, 28, 15, 24, 40, 36, 12, 30])
-        return filtered_list_download(request, content, what="job placements", filename="giai-quyet-viec-lam")
+        return filtered_list_download(
+            request, content, what=_("Job placements"), filename="giai-quyet-viec-lam"
+        )
 
 
 class PlacementEditView(RecordEditView):

@@ -100,7 +100,9 @@ class CovidExportView(CovidFilterMixin, RoleRequiredMixin, View):
         content = xlsx_bytes(
             _("COVID-19 support"), header, rows(), widths=[6, 28, 20, 24, 16, 14, 50, 16, 12, 18, 30]
         )
-        return filtered_list_download(request, content, what="COVID-19 support", filename="ho-tro-covid")
+        return filtered_list_download(
+            request, content, what=_("COVID-19 support"), filename="ho-tro-covid"
+        )
 
 
 class CovidEditView(RecordEditView):

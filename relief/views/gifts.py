@@ -5,8 +5,6 @@ A round covers a province; its gifts are read and entered only in the user's com
 quick entry adds several gifts at once through `services.gifts_add`: all or nothing, each
 row's problems shown on that row."""
 
-import logging
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,8 +17,10 @@ from django.views import View
 from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
+from welfare.audit.models import Action
+from welfare.audit.services import access_record
 from welfare.accounts.scoping import user_provinces
-from welfare.core.editing import add_service_errors
+from welfare.core.editing import add_service_errors, show_stale
 from welfare.core.formatting import group_int
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
@@ -29,9 +29,6 @@ from welfare.core.xlsx import XLSX_CONTENT_TYPE, SheetWriter
 from .. import gift_selectors as selectors
 from .. import services
 from ..gift_forms import GiftEntryForm, GiftForm, GiftRoundFilterForm, GiftRoundForm, gift_row_formset
-
-# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
-audit = logging.getLogger("welfare.audit")
 
 # Service errors named after a model field the form shows under another name.
 FIELD_ALIASES = {"household": "household_code"}
@@ -97,7 +94,7 @@ class GiftRoundEditView(RoleRequiredMixin, View):
                     expected_version=form.cleaned_data.get("version") or 0,
                 )
             except StaleEditError as exc:
-                form.add_error(None, exc)
+                show_stale(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -241,7 +238,13 @@ class GiftRoundExportView(RoleRequiredMixin, View):
         writer.sheet(
             _("Totals"), [_("By"), "", _("Gifts"), _("Value (VND)")], total_rows, widths=[20, 50, 10, 18]
         )
-        audit.info("%s exported gift round %s (%s gifts)", user.username, round.code, totals["count"])
+        access_record(
+            request=request,
+            action=Action.DOWNLOADED_ROUND,
+            what=str(round),
+            obj=round,
+            rows=totals["count"],
+        )
         response = HttpResponse(writer.to_bytes(), content_type=XLSX_CONTENT_TYPE)
         stamp = timezone.localdate().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="qua-{round.code}-{stamp}.xlsx"'
@@ -276,7 +279,7 @@ class GiftEditView(RoleRequiredMixin, View):
                     changes=form.changes(),
                 )
             except StaleEditError as exc:
-                form.add_error(None, exc)
+                show_stale(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc, FIELD_ALIASES)
             else:

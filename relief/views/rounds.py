@@ -2,7 +2,6 @@
 totals, totals by commune, the distributions given and the officer's quick entry: one row per
 household of the commune not yet given), the edit and delete of a distribution, the export."""
 
-import logging
 import re
 from urllib.parse import urlencode
 
@@ -18,9 +17,11 @@ from django.views import View
 from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
+from welfare.audit.models import Action
+from welfare.audit.services import access_record
 from welfare.accounts.permissions import Role
 from welfare.accounts.scoping import user_provinces
-from welfare.core.editing import add_service_errors
+from welfare.core.editing import add_service_errors, show_stale
 from welfare.core.formatting import group_int
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
@@ -37,9 +38,6 @@ from ..forms import (
     VersionForm,
 )
 from ..models import ReliefRound
-
-# Who exported whose records must be traceable (Law 91/2025/QH15 on personal data).
-audit = logging.getLogger("welfare.audit")
 
 ENTRY_PAGE_SIZE = 50
 ROW_KEY = re.compile(r"^h(\d+)-persons_covered$")
@@ -123,7 +121,7 @@ class RoundEditView(RoleRequiredMixin, View):
                     expected_version=form.cleaned_data.get("version") or 0,
                 )
             except StaleEditError as exc:
-                form.add_error(None, exc)
+                show_stale(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except PermissionDenied:
@@ -424,7 +422,7 @@ class DistributionEditView(RoleRequiredMixin, View):
                     changes=form.changes(),
                 )
             except StaleEditError as exc:
-                form.add_error(None, exc)
+                show_stale(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -500,7 +498,13 @@ class RoundExportView(RoleRequiredMixin, View):
             rows(),
             widths=[6, 24, 18, 16, 28, 12, 12, 16, 14, 30],
         )
-        audit.info("%s exported relief round %s (%s)", request.user.username, round.pk, round.code)
+        access_record(
+            request=request,
+            action=Action.DOWNLOADED_ROUND,
+            what=str(round),
+            obj=round,
+            rows=writer.row_counts[0] - 1,  # the distributions, not the total row
+        )
         response = HttpResponse(writer.to_bytes(), content_type=XLSX_CONTENT_TYPE)
         code = re.sub(r"[^A-Za-z0-9_-]+", "-", round.code) or str(round.pk)
         response["Content-Disposition"] = f'attachment; filename="cuu-tro-{code}.xlsx"'

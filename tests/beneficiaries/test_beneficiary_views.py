@@ -282,7 +282,7 @@ def test_a_stale_edit_is_refused(client, login):
     assert response.status_code == 200
     assert vi(
         "This record was changed by someone else after you opened it. "
-        "Reload the page to see their changes, then make yours again."
+        "Look at their changes below, then save again to keep yours."
     ) in html.unescape(response.content.decode())
     beneficiary.refresh_from_db()
     assert beneficiary.rate_percent == 41 and beneficiary.decision_number == "1/QĐ"

@@ -195,5 +195,5 @@ def test_editing_a_dossier_keeps_its_code_and_refuses_a_stale_edit(client, login
     page = text_of(client.post(f"/beneficiaries/dossiers/{dossier.pk}/edit/", data))  # the old version
     assert vi(
         "This record was changed by someone else after you opened it. "
-        "Reload the page to see their changes, then make yours again."
+        "Look at their changes below, then save again to keep yours."
     ) in page

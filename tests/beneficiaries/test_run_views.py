@@ -183,7 +183,7 @@ def test_the_export_lists_the_payments_and_the_total(client, login, caplog):
     assert rows[1][1] == person_named.code and rows[1][5] == 3_667_000
     assert rows[1][2] == "'=Hoàng Văn Thụ"  # a formula-like name is neutralised
     assert rows[-1][5] == 3_667_000
-    assert any("lanhdao exported payment run" in r.getMessage() for r in caplog.records)
+    assert any(r.getMessage().startswith("lanhdao downloaded_payment_run") for r in caplog.records)
 
 
 def test_a_head_approves_pending_payments_and_officers_only_see_them(client, login):

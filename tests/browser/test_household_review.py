@@ -66,9 +66,7 @@ def test_officer_registers_reviews_and_head_recognises(page, live_server, refere
     page.fill("input[name=income_per_capita_vnd]", "1.400.000")
     page.check("input[name=dep_4]")
     page.check("input[name=dep_10]")
-    page.wait_for_function(
-        "document.getElementById('review-result').dataset.result === 'near_poor'"
-    )
+    page.locator("#review-result[data-result='near_poor']").wait_for()
     assert page.locator("#review-result").inner_text() == "Hộ cận nghèo"
     page.screenshot(path=shots / "3-review-form.png", full_page=True)
     page.click("#review-form button[type=submit]")

@@ -55,7 +55,7 @@ def test_one_placement_of_a_plan_of_32_is_3_13_percent(client, login):
     assert 'data-testid="new-jobs">1<' in text
     assert 'data-testid="plan">32<' in text
     assert 'data-testid="plan-rate">3,13%<' in text
-    assert 'data-testid="progress"' in text and 'style="width: 3%"' in text
+    assert 'data-testid="progress"' in text and 'data-width="3"' in text
     assert f'href="{reverse("plan_list")}?year=2022"' in text
 
 

@@ -202,7 +202,7 @@ def test_the_standards_page_shows_what_is_not_verified(login):
 
     new = PovertyStandard.objects.get(code="351/2025/NĐ-CP")
     change = client.get(f"/admin/households/povertystandard/{new.pk}/change/").content.decode()
-    assert "color:#ba2121" in change
+    assert 'class="w-alert"' in change
 
 
 def test_history_pages_load(login, households):

@@ -127,8 +127,11 @@ def test_export_follows_the_filters_excludes_other_communes_and_neutralises_form
     response = client.get("/households/export.xlsx", {"q": "nguyen van an"})
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == ["HL-2"]
-    # Who exported what is kept in the log.
-    assert "exported households with filters {'q': 'nguyen van an'}" in caplog.text
+    # Who exported what is kept in the access log: the filter and the row count.
+    from welfare.audit.models import AccessEvent
+
+    event = AccessEvent.objects.filter(action="exported_list").latest("pk")
+    assert "nguyen van an" in event.what and event.rows == 1
 
 
 # --- The household page -----------------------------------------------------------------------
@@ -406,7 +409,7 @@ def test_a_stale_household_edit_is_refused(client, login):
     assert (
         vi(
             "This record was changed by someone else after you opened it. "
-            "Reload the page to see their changes, then make yours again."
+            "Look at their changes below, then save again to keep yours."
         )
         in text
     )

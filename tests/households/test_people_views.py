@@ -148,7 +148,7 @@ def test_an_officer_edits_a_person_and_a_stale_edit_is_refused(client, login):
     assert (
         vi(
             "This record was changed by someone else after you opened it. "
-            "Reload the page to see their changes, then make yours again."
+            "Look at their changes below, then save again to keep yours."
         )
         in text
     )

@@ -254,7 +254,7 @@ def test_a_stale_edit_is_refused(client, login):
     assert (
         vi(
             "This record was changed by someone else after you opened it. "
-            "Reload the page to see their changes, then make yours again."
+            "Look at their changes below, then save again to keep yours."
         )
         in html
     )
@@ -411,20 +411,18 @@ def test_in_chromium_the_result_follows_what_the_officer_types(page, live_server
     page.fill("input[name=income_per_capita_vnd]", "1.500.000")
     page.check("input[name=dep_1]")
     page.check("input[name=dep_4]")
-    page.wait_for_function(
-        "document.getElementById('review-result').dataset.result === 'near_poor'"
-    )
+    page.locator("#review-result[data-result='near_poor']").wait_for()
     assert badge.inner_text() == vi(PovertyResult.NEAR_POOR.label)
     assert "1.500.000 đ" in page.locator("#review-line").inner_text()
     page.check("input[name=dep_7]")
-    page.wait_for_function("document.getElementById('review-result').dataset.result === 'poor'")
+    page.locator("#review-result[data-result='poor']").wait_for()
     page.fill("input[name=income_per_capita_vnd]", "1.500.001")
-    page.wait_for_function("document.getElementById('review-result').dataset.result === 'average'")
+    page.locator("#review-result[data-result='average']").wait_for()
     assert page.locator("#review-warning").is_hidden()
     page.fill(
         "input[name=review_year]", "2026"
     )  # Decree 351/2025: line 2.200.000, bounds unverified
-    page.wait_for_function("document.getElementById('review-result').dataset.result === 'poor'")
+    page.locator("#review-result[data-result='poor']").wait_for()
     assert "351/2025/NĐ-CP" in page.locator("#review-warning").inner_text()
     page.fill("input[name=reviewed_on]", "20/11/2025")
     page.click("#review-form button[type=submit]")

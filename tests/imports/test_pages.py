@@ -9,6 +9,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from tests.factories import CHI_LANG, HUU_LUNG, head, officer
+from welfare.audit.models import AccessEvent
 from welfare.core.models import Job
 from welfare.households.models import Household
 from welfare.imports.models import ImportRun
@@ -61,6 +62,9 @@ def test_an_officer_imports_sees_the_result_gets_the_error_report_and_undoes(
     assert len(rows) == 3
     assert rows[1][:3] == (3, 4, "commune_code") and str(CHI_LANG) in rows[1][3]
     assert rows[2][:3] == (3, 4, "area_type") and "mountain" in rows[2][3]
+    # The report repeats the uploaded values: who downloaded it is in the access log.
+    event = AccessEvent.objects.get(action="downloaded_import_problems")
+    assert (event.object_id, event.rows, event.username) == (run.pk, 2, run.user.username)
 
     # A good CSV: imported, shown in the list of past imports, then undone.
     good = csv_bytes([HH, ["HL-1", HUU_LUNG, "Nguyễn Văn An", "rural", "Thôn Đồng Tiến"],
@@ -117,6 +121,7 @@ def test_imports_are_listed_by_scope_and_another_officer_gets_404(client, login,
     assert "cua-toi.csv" not in client.get("/imports/").content.decode()
     assert client.get(f"/imports/{run.pk}/").status_code == 404
     assert client.get(f"/imports/{run.pk}/errors.xlsx").status_code == 404
+    assert not AccessEvent.objects.exists()  # a refused download is no read
     assert client.post(f"/imports/{run.pk}/undo/").status_code == 404
     client.logout()
     boss = head(20)

@@ -399,7 +399,7 @@ def test_an_officer_edits_and_deletes_a_distribution_and_a_stale_edit_is_refused
     page = text_of(client.post(f"/relief/distributions/{d.pk}/edit/", {**data, "persons_covered": "6"}))
     assert vi(
         "This record was changed by someone else after you opened it. "
-        "Reload the page to see their changes, then make yours again."
+        "Look at their changes below, then save again to keep yours."
     ) in page
     d.refresh_from_db()
     assert d.persons_covered == 5

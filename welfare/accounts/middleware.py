@@ -1,5 +1,6 @@
 import logging
 
+from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
@@ -11,7 +12,9 @@ log = logging.getLogger(__name__)
 class DenyByDefaultMiddleware:
     """Refuse every view that has not declared who may open it (`welfare.accounts.access`).
 
-    The Django admin keeps its own staff check and is left to it.
+    The Django admin keeps its own staff check, with one change: a logged-in user without
+    admin access gets 403 instead of the admin's login form, which would only invite them to
+    log in as someone else. The login form itself stays open to everyone.
     """
 
     def __init__(self, get_response):
@@ -23,6 +26,12 @@ class DenyByDefaultMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if match is not None and match.app_name == "admin":
+            if (
+                request.user.is_authenticated
+                and match.url_name != "login"
+                and not admin.site.has_permission(request)
+            ):
+                raise PermissionDenied
             return None
         access = access_of(view_func)
         if access is None:

@@ -38,6 +38,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # import may create one), heads too; heads close them, which locks their distributions.
     "welfare.manage_rounds": frozenset({OFFICER, HEAD, ADMIN}),
     "welfare.close_rounds": frozenset({HEAD, ADMIN}),
+    # Who read or exported personal data (Law 91/2025/QH15): heads for their province.
+    "welfare.read_access_log": frozenset({HEAD, ADMIN}),
 }
 
 

@@ -1,19 +1,25 @@
 """The admin of the core app (background jobs), and what every app's admin shares: list cells
-kept on one line, service problems shown on the form's fields, and `ReferenceAdmin` for the rows
-of legal reference data (`ReferenceRow`)."""
+kept on one line, service problems shown on the form's fields, a stale save refused with what
+changed (`VersionCheckedAdmin`, `stale_admin_message`), and `ReferenceAdmin` for the rows of legal
+reference data (`ReferenceRow`)."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Job
+from .services import StaleEditError, versioned_update
 
 
 def nowrap(text: str):
     """A list cell kept on one line (names, amounts, dates read badly when broken)."""
-    return format_html('<span style="white-space: nowrap">{}</span>', text)
+    return format_html('<span class="w-nowrap">{}</span>', text)
 
 
 def date_cell(value) -> str:
@@ -25,6 +31,63 @@ def problems_to_form(form, problems: dict, fields: dict[str, str] | None = None)
     for field, message in problems.items():
         field = (fields or {}).get(field, field)
         form.add_error(field if field in form.fields else None, message)
+
+
+def stale_admin_message(exc: StaleEditError) -> str:
+    """A refused stale save in the admin's message bar: the refusal, then each field someone
+    else changed (its value when the form was opened → now, by whom, when)."""
+    if not exc.changes:
+        return " ".join(exc.messages)
+    lines = [
+        gettext(
+            "This record was changed by someone else after you opened it: your changes were not "
+            "saved. The form now shows the record as it is; their changes:"
+        )
+    ]
+    for change in exc.changes:
+        when = f"{timezone.localtime(change.when):%d/%m/%Y %H:%M}" if change.when else ""
+        lines.append(f"{change.label}: {change.opened} → {change.now} ({change.who}{', ' + when if when else ''})")
+    return " · ".join(lines)
+
+
+class ExpectedVersionForm(forms.ModelForm):
+    """The version the admin user opened, carried in the form so a stale save is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+
+class VersionCheckedAdmin(SimpleHistoryAdmin):
+    """The admin of a case record (`VersionedModel`) whose change form is saved through
+    `versioned_update`: a save made on a version someone else has since changed is refused
+    with what they changed, never written over it (issue 8, "no lost updates")."""
+
+    form = ExpectedVersionForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        expected = form.cleaned_data.get("expected_version")
+        names = {f.name for f in obj._meta.concrete_fields}
+        saved = versioned_update(
+            obj,
+            expected_version=obj.version if expected is None else expected,
+            changes={name: form.cleaned_data[name] for name in form.changed_data if name in names},
+        )
+        for field in obj._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEditError as exc:
+            self.message_user(request, stale_admin_message(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class ReferenceAdmin(SimpleHistoryAdmin):
@@ -51,7 +114,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         if obj is None or obj.pk is None or not obj.unverified:
             return ""
         return format_html(
-            '<strong style="color:#ba2121">{}</strong>',
+            '<strong class="w-alert">{}</strong>',
             gettext("This row was read only in secondary sources: check it against the gazette, "
                     "then untick “not yet checked against the gazette”."),
         )

@@ -2,7 +2,8 @@
 
 A service decides (it checks the permission, validates, keeps the history and refuses a stale
 version); the page shows its form, hands the values to the service, and shows the service's
-problems on the fields they name, a stale version above the form:
+problems on the fields they name, a stale version above the form with what changed since the
+editor opened it (`show_stale`, which every edit page uses):
 
     class PlacementEditView(RecordEditView):
         template_name = "employment/placement_form.html"
@@ -38,6 +39,19 @@ def add_service_errors(form, exc: ValidationError, aliases: dict | None = None) 
                 form.add_error(name, error)
     else:
         form.add_error(None, exc)
+
+
+def show_stale(form, exc: StaleEditError, *, version_field: str = "version") -> None:
+    """A refused stale save on its form: the message, and `form.stale_edit` for the table of
+    what changed (`core/_stale_changes.html`, shown with the form's errors). The editor's
+    values stay; the form now carries the stored version, so saving again, after reading the
+    table, applies them."""
+    form.add_error(None, exc)
+    form.stale_edit = exc
+    if exc.current_version is not None and version_field in form.fields:
+        data = form.data.copy()
+        data[form.add_prefix(version_field)] = exc.current_version
+        form.data = data
 
 
 class RecordEditView(RoleRequiredMixin, View):
@@ -92,7 +106,7 @@ class RecordEditView(RoleRequiredMixin, View):
                         self.object, expected_version=form.cleaned_data.get("version") or 0, changes=form.values()
                     )
             except StaleEditError as exc:
-                form.add_error(None, exc)
+                show_stale(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc, self.field_aliases)
             else:

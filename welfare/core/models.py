@@ -77,6 +77,12 @@ class Job(models.Model):
     )
     result_url = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # What to send again when the queue was unreachable at the start (`services.job_send`).
+    task_name = models.CharField(max_length=200, blank=True)
+    task_kwargs = models.JSONField(default=dict, blank=True)
+    # None while the job waits for the queue (Redis down when it was started): such jobs are sent
+    # when a worker starts, by the beat every minute, and by `manage.py jobs_requeue`.
+    queued_at = models.DateTimeField(_("sent to the queue at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -85,6 +91,11 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def waiting(self) -> bool:
+        """Saved, but not yet handed to the queue (it was unreachable)."""
+        return self.queued_at is None
 
     @staticmethod
     def new_task_id() -> str:

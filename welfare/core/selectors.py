@@ -15,9 +15,11 @@ def job_list(*, user):
 
 
 def job_status(*, job: Job) -> dict:
-    """State, progress (done/total, percent) and, when finished, the result or the error."""
+    """State (Celery's, or WAITING), progress (done/total, percent) and, when finished, the
+    result or the error."""
     row = TaskResult.objects.filter(task_id=job.task_id).first()
-    state = row.status if row else "PENDING"
+    # WAITING: saved while the job queue was unreachable, sent when it is back.
+    state = row.status if row else ("WAITING" if job.waiting else "PENDING")
     payload = _decode(row.result) if row else None
     status = {
         "state": state,

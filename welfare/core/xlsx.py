@@ -1,8 +1,11 @@
 """The one XLSX writer every export goes through.
 
 A cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read by a
-spreadsheet as a formula (CSV/formula injection, OWASP): such text is written with a leading
-apostrophe-free quote prefix, so it shows as typed and never runs. Numbers and dates stay typed.
+spreadsheet as a formula (CSV/formula injection, OWASP): such text is written as a text cell
+with a leading apostrophe (`'=HYPERLINK(...)`), as OWASP advises, so it shows as typed and never
+runs, even when the file is saved again as CSV. Control characters a worksheet cannot hold (a
+form may store them) are dropped rather than failing the whole export. Numbers and dates stay
+typed.
 Rows are streamed (write-only workbook), so memory stays flat for large exports.
 """
 
@@ -13,6 +16,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -27,7 +31,7 @@ def cell_safe(value):
         return value
     if isinstance(value, int | float | Decimal | dt.date | dt.datetime):
         return value
-    text = str(value)
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
@@ -38,6 +42,8 @@ class SheetWriter:
 
     def __init__(self) -> None:
         self.workbook = Workbook(write_only=True)
+        # Data rows written per sheet, headings left out: the access log's count of records.
+        self.row_counts: list[int] = []
 
     def sheet(
         self,
@@ -61,8 +67,11 @@ class SheetWriter:
                 cell.font = bold
                 cells.append(cell)
             sheet.append(cells)
+        count = 0
         for row in rows:
             sheet.append([_typed_cell(sheet, value) for value in row])
+            count += 1
+        self.row_counts.append(count)
 
     def to_bytes(self) -> bytes:
         buffer = BytesIO()
@@ -85,23 +94,37 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence], **kwargs) -> bytes:
+class SheetBytes(bytes):
+    """An .xlsx file's bytes that also say how many data rows its sheet holds (`rows`), so
+    that the export's access-log entry can count the records without reading them twice."""
+
+    rows: int | None = None
+
+
+def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence], **kwargs) -> SheetBytes:
     """One sheet as the bytes of an .xlsx file."""
     writer = SheetWriter()
     writer.sheet(title, header, rows, **kwargs)
-    return writer.to_bytes()
+    content = SheetBytes(writer.to_bytes())
+    content.rows = writer.row_counts[0]
+    return content
 
 
 def filtered_list_download(request, content: bytes, *, what: str, filename: str):
     """A list page's export as a download named `<filename>-<yyyymmdd>.xlsx`, and who exported
-    which records with which filters in the audit log (Law 91/2025/QH15 on personal data)."""
-    import logging
-
+    how many records of which list with which filters in the access log (Law 91/2025/QH15 on
+    personal data). `what` is the list's name as users read it."""
     from django.http import HttpResponse
     from django.utils import timezone
 
-    logging.getLogger("welfare.audit").info(
-        "%s exported %s with filters %s", request.user.username, what, dict(request.GET.items())
+    from welfare.audit.models import Action
+    from welfare.audit.services import access_record, export_what
+
+    access_record(
+        request=request,
+        action=Action.EXPORTED_LIST,
+        what=export_what(label=what, params=request.GET),
+        rows=getattr(content, "rows", None),
     )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     stamp = timezone.localdate().strftime("%Y%m%d")

@@ -30,9 +30,9 @@ from welfare.accounts.scoping import (
     user_communes,
     user_provinces,
 )
-from welfare.core.admin import nowrap
+from welfare.core.admin import nowrap, stale_admin_message
 from welfare.core.formatting import format_vnd
-from welfare.core.services import versioned_update
+from welfare.core.services import StaleEditError, versioned_update
 from welfare.core.text import fold
 
 from . import services
@@ -145,6 +145,9 @@ class ServiceAdmin(FoldedSearchMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
         try:
             with transaction.atomic():
                 return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEditError as error:
+            self.message_user(request, stale_admin_message(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
@@ -382,6 +385,28 @@ class MemberInline(admin.TabularInline):
     can_delete = False
 
 
+@admin.register(Member)
+class MemberAdmin(FoldedSearchMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
+    """Memberships, to read and to follow their history (the history button): they are changed
+    on their household's form (`MemberInline`), where the rules of the head and of leaving
+    apply, never here."""
+
+    list_display = ["person", "household", "relation", "left_on", "version"]
+    list_filter = ["relation"]
+    search_fields = ["household__code"]
+    folded_search_fields = ("person__name_folded",)
+    list_select_related = ["person", "household"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class HouseholdAddForm(CapitalisedLabels, forms.ModelForm):
     """A household is registered with its head (a household has exactly one head)."""
 
@@ -586,7 +611,7 @@ class PovertyStandardAdmin(admin.ModelAdmin):
         if not unverified:
             return gettext("all verified")
         return format_html(
-            '<strong style="color:#ba2121">{}</strong>',
+            '<strong class="w-alert">{}</strong>',
             gettext("%(n)s of %(total)s not verified")
             % {"n": unverified, "total": obj.indicators.count()},
         )
@@ -611,7 +636,7 @@ class PovertyStandardAdmin(admin.ModelAdmin):
         if not notes:
             return gettext("Everything verified.")
         return format_html(
-            '<strong style="color:#ba2121">{}</strong>', " ".join(notes)
+            '<strong class="w-alert">{}</strong>', " ".join(notes)
         )
 
 

@@ -8,6 +8,7 @@ them).
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -295,6 +296,8 @@ class HistoryEntry:
     kind: str
     subject: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    # The import that wrote this change (its change reason, `ImportRun.history_reason`), if any.
+    import_run: int | None = None
 
 
 def visible_person_ids(*, user, ids) -> set[int]:
@@ -333,9 +336,18 @@ def _user_name(record) -> str:
 
 
 HISTORY_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
+# The change reason an import writes on its rows (`ImportRun.history_reason`).
+IMPORT_REASON = re.compile(r"import (\d+)")
 
 
-def history_entries(records, *, subject, limit: int = 60) -> list[HistoryEntry]:
+def _import_run(record) -> int | None:
+    match = IMPORT_REASON.fullmatch(getattr(record, "history_change_reason", None) or "")
+    return int(match.group(1)) if match else None
+
+
+def history_entries(
+    records, *, subject, limit: int = 60, excluded_fields: tuple[str, ...] = ()
+) -> list[HistoryEntry]:
     """Entries of historical records (simple_history) of one model, newest first, each diffed
     against the previous record of the same object. `subject(record)` names the object.
 
@@ -355,7 +367,7 @@ def history_entries(records, *, subject, limit: int = 60) -> list[HistoryEntry]:
             model = record.instance_type
             changes = []
             if previous is not None:
-                delta = record.diff_against(previous)
+                delta = record.diff_against(previous, excluded_fields=excluded_fields)
                 for change in delta.changes:
                     model_field = model._meta.get_field(change.field)
                     label = str(model_field.verbose_name)
@@ -380,6 +392,7 @@ def history_entries(records, *, subject, limit: int = 60) -> list[HistoryEntry]:
                         kind=kind_labels[kind],
                         subject=subject(record),
                         changes=changes,
+                        import_run=_import_run(record),
                     )
                 )
             previous = record

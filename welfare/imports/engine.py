@@ -16,6 +16,7 @@ if this is a dry run. A late chunk's problem therefore also undoes the early chu
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -30,6 +31,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from welfare.accounts.scoping import sees_everything, user_commune_codes
 from welfare.areas.models import Commune
 from welfare.core.text import fold
+from welfare.core.xlsx import FORMULA_STARTS
 
 from . import registry as r
 from .models import ChangeAction, ImportChange, ImportRun
@@ -342,8 +344,25 @@ _INT = re.compile(r"^-?\d+$")
 _GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 
 
+# The largest whole number a column takes: PostgreSQL's `integer` (counts, kilograms, codes).
+MAX_WHOLE = 2_147_483_647
+# The largest amount of VND a cell may give: a quadrillion đồng is far above any programme's
+# budget, and sums of many such rows still fit the database's 64-bit integers.
+MAX_MONEY_VND = 10**15
+
+
 class BadValue(Exception):
     pass
+
+
+def _control_character(text: str) -> str | None:
+    """The first invisible control or format character of a text (NUL, BEL, zero-width space,
+    a direction mark...), which the database (NUL), the XLSX error report and searches would trip
+    on; tabs and line breaks are already collapsed into spaces by `_text`."""
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cf"):
+            return char
+    return None
 
 
 def _blank(value) -> bool:
@@ -412,9 +431,23 @@ def parse_cell(column: r.Column, value, today: dt.date):
     """The cell's value as the column's type, or raise BadValue with a message."""
     kind = column.type
     raw = _text(value)
+    if (char := _control_character(raw)) is not None:
+        raise BadValue(
+            _("The cell holds an invisible control character (U+%(code)s): type the value again "
+              "without it.") % {"code": f"{ord(char):04X}"}
+        )
     try:
         if kind in (r.TEXT, r.CODE):
             parsed = raw
+            # No name, address or code starts so, and a spreadsheet would run such a cell as a
+            # formula when the record is exported again (OWASP "CSV injection"): refuse it here,
+            # as the exports also neutralise it (welfare.core.xlsx).
+            if parsed.startswith(FORMULA_STARTS):
+                raise BadValue(
+                    _("“%(value)s” starts with “%(char)s”, which a spreadsheet would run as a "
+                      "formula: a name, an address or a code cannot start with = + - or @.")
+                    % {"value": parsed[:50], "char": parsed[0]}
+                )
         elif kind == r.CITIZEN_ID:
             parsed = raw.replace(" ", "")
             # A citizen ID typed into a number cell lost its leading zeros (020… became 20…).
@@ -424,10 +457,15 @@ def parse_cell(column: r.Column, value, today: dt.date):
             parsed = _whole(value)
             if kind == r.YEAR and not 1900 <= parsed <= 2100:
                 raise BadValue
+            # (A negative count is refused by each kind with its own words.)
+            if abs(parsed) > MAX_WHOLE:
+                raise BadValue(_("The number is too large: at most %(max)s.") % {"max": MAX_WHOLE})
         elif kind == r.MONEY:
             parsed = _whole(value, money=True)
             if parsed < 0:
                 raise BadValue(_("An amount cannot be negative."))
+            if parsed > MAX_MONEY_VND:
+                raise BadValue(_("The amount is too large: at most %(max)s VND.") % {"max": MAX_MONEY_VND})
         elif kind == r.DECIMAL:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 parsed = Decimal(str(_as_shown(value) if isinstance(value, float) else value))
@@ -589,6 +627,7 @@ def _run_rows(ctx: Context, table, chunk_rows: int, progress) -> None:
         if key not in kind.by_column:
             # Named as the file writes it (keys are matched without regard to case).
             written = _text(cell).lstrip("\ufeff").strip()
+            written = "".join(c if _control_character(c) is None else "?" for c in written)[:100]
             header_problems.append(Problem(None, 1, written, _("unknown column"), "unknown_column"))
             continue
         positions.append((index, key))

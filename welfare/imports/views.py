@@ -7,6 +7,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 
 from welfare.accounts.access import RoleRequiredMixin
+from welfare.audit.models import Action
+from welfare.audit.services import access_record
 from welfare.core.services import job_start
 from welfare.core.xlsx import XLSX_CONTENT_TYPE, SheetWriter
 
@@ -105,6 +107,14 @@ class ImportErrorsView(_RunMixin, View):
                 for p in run.problems
             ),
             widths=[10, 16, 22, 90],
+        )
+        # The report repeats the uploaded rows' values (names, ID numbers): who took it is logged.
+        access_record(
+            request=request,
+            action=Action.DOWNLOADED_IMPORT_PROBLEMS,
+            what=f"{run.kind_label} #{run.pk} ({run.file_name})",
+            obj=run,
+            rows=len(run.problems),
         )
         response = HttpResponse(writer.to_bytes(), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-problems.xlsx"'

@@ -2,12 +2,13 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from welfare.accounts.scoping import AreaScopedAdminMixin
+from welfare.core.admin import VersionCheckedAdmin
 
 from .models import Plan, SummarySnapshot
 
 
 @admin.register(Plan)
-class PlanAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+class PlanAdmin(AreaScopedAdminMixin, VersionCheckedAdmin):
     list_display = ["year", "province", "commune", "indicator", "target", "version", "updated_at"]
     list_filter = ["year", "indicator", "province"]
     search_fields = ["province__name", "commune__name", "commune__name_folded"]

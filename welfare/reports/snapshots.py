@@ -60,8 +60,9 @@ class _QueryCounter:
         return execute(sql, params, many, context)
 
 
-def snapshot_build(*, area: ReportArea, period: Period, task_id: str = "") -> SummarySnapshot:
-    """Build (or rebuild) the draft of the area for the period; an approved one stays as it is."""
+def snapshot_build(*, area: ReportArea, period: Period, task_id: str = "", user=None) -> SummarySnapshot:
+    """Build (or rebuild) the draft of the area for the period; an approved one stays as it is.
+    `user` (who started the job; none for the nightly build) is the history's actor."""
     with exclusive(lock_name(area, period)):
         with transaction.atomic():
             snapshot = snapshot_of(area, period)
@@ -87,12 +88,14 @@ def snapshot_build(*, area: ReportArea, period: Period, task_id: str = "") -> Su
                     data=data,
                     **stamp,
                 )
+                snapshot._history_user = user
                 snapshot.save()
             elif snapshot.data != data:
                 # New figures: a change of the record, with its history and a new version.
                 for field, value in {"data": data, **stamp}.items():
                     setattr(snapshot, field, value)
                 snapshot.version += 1
+                snapshot._history_user = user
                 snapshot.save()
             else:
                 # The same figures again: only when and by what they were checked.

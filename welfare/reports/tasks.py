@@ -2,6 +2,7 @@
 the snapshot of one area and period (nightly and on demand), and the nightly fan-out."""
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils import timezone
 
@@ -27,7 +28,8 @@ def summary_build_task(self, *, level: str, code: int, year: int, half: int) -> 
     max_retries=3,
 )
 def summary_snapshot_task(
-    self, *, level: str, code: int, year: int, half: int, with_communes: bool = False
+    self, *, level: str, code: int, year: int, half: int, with_communes: bool = False,
+    user_id: int | None = None,
 ) -> dict:
     """Build (or rebuild) the draft snapshot of one area and period; keyed by (area, period) and
     locked, so a second run waits for the first and gives the same snapshot; an approved one is
@@ -41,11 +43,13 @@ def summary_snapshot_task(
     from .snapshots import snapshot_build
 
     period = Period(year, half)
-    snapshot = snapshot_build(area=ReportArea.of(level, code), period=period, task_id=self.request.id or "")
+    # Who started the job is the actor of the history rows it writes (none: the nightly build).
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    snapshot = snapshot_build(area=ReportArea.of(level, code), period=period, task_id=self.request.id or "", user=user)
     if with_communes and level == "province":
         communes = list(Commune.objects.filter(province_id=code).order_by("code").values_list("code", flat=True))
         for done, commune in enumerate(communes, 1):
-            snapshot_build(area=ReportArea.commune(commune), period=period, task_id=self.request.id or "")
+            snapshot_build(area=ReportArea.commune(commune), period=period, task_id=self.request.id or "", user=user)
             progress_report(self, done=done, total=len(communes))
     return {"snapshot": snapshot.pk, "version": snapshot.version, "status": snapshot.status}
 

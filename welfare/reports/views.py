@@ -1,4 +1,3 @@
-import logging
 import re
 
 from django.contrib import messages
@@ -13,15 +12,18 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import get_scoped_or_404, user_communes, user_provinces
-from welfare.core.editing import add_service_errors
+from welfare.audit.models import Action
+from welfare.audit.services import access_record
+from welfare.core.editing import add_service_errors, show_stale
 from welfare.core.selectors import job_list, job_status
-from welfare.core.services import job_start
+from welfare.core.services import StaleEditError, job_start
 from welfare.core.text import fold
 from welfare.core.xlsx import XLSX_CONTENT_TYPE
 
 from . import exports
 from .dashboard import COMMUNE_FIGURES, current_period, dashboard_periods, dashboard_read, snapshot_list
 from .forms import PlanForm, SummaryRequestForm
+from .history import plan_history, snapshot_history
 from .models import Plan, SummarySnapshot
 from .narrative import narrative_paragraphs
 from .periods import Period, ReportArea
@@ -32,7 +34,6 @@ from .snapshots import SECTION_FIELDS, snapshot_approve, snapshot_of, snapshot_s
 from .tasks import summary_build_task, summary_snapshot_task
 
 # Who downloaded which report must be traceable (Law 91/2025/QH15 on personal data).
-audit = logging.getLogger("welfare.audit")
 
 
 class PlanListView(RoleRequiredMixin, ListView):
@@ -88,6 +89,9 @@ class PlanEditView(RoleRequiredMixin, FormView):
                 plan=self.plan,
                 expected_version=data.get("version"),
             )
+        except StaleEditError as exc:
+            show_stale(form, exc)
+            return self.form_invalid(form)
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
@@ -98,7 +102,7 @@ class PlanEditView(RoleRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["plan"] = self.plan
         if self.plan is not None:
-            context["history"] = self.plan.history.select_related("history_user")[:20]
+            context["history"] = plan_history(plan=self.plan)
         return context
 
 
@@ -300,6 +304,7 @@ def _start_snapshot_job(request, area: ReportArea, period: Period, result_url: s
             "year": period.year,
             "half": period.half,
             "with_communes": area.level == "province",
+            "user_id": request.user.pk,
         },
         result_url=result_url,
     )
@@ -372,6 +377,7 @@ class ReportDetailView(RoleRequiredMixin, TemplateView):
             formats=list(DOWNLOADS),
             dashboard_query=(f"commune={snapshot.commune_id}&" if snapshot.commune_id else "")
             + f"period={snapshot.year}-{snapshot.half}",
+            history=snapshot_history(snapshot=snapshot),
         )
         return context
 
@@ -410,6 +416,8 @@ class ReportSectionsView(_SnapshotActionView):
                     expected_version=form.cleaned_data["version"],
                     sections={name: form.cleaned_data[name] for name in SECTION_FIELDS},
                 )
+            except StaleEditError as exc:
+                show_stale(form, exc)
             except ValidationError as exc:
                 if self.snapshot.approved:
                     messages.error(request, _("This report is approved: its text is frozen."))
@@ -454,10 +462,17 @@ class ReportDownloadView(RoleRequiredMixin, View):
             raise Http404
         function_name, content_type = DOWNLOADS[fmt]
         content = getattr(exports, function_name)(snapshot)
-        audit.info(
-            "%s downloaded the half-year report %s (%s, %s/%s) as %s",
-            request.user.username, snapshot.pk, snapshot.commune or snapshot.province, snapshot.half,
-            snapshot.year, fmt,
+        access_record(
+            request=request,
+            action=Action.DOWNLOADED_REPORT,
+            what=_("Half-year report %(half)s/%(year)s, %(area)s (%(format)s)")
+            % {
+                "half": snapshot.half,
+                "year": snapshot.year,
+                "area": snapshot.commune or snapshot.province,
+                "format": fmt.upper(),
+            },
+            obj=snapshot,
         )
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{report_file_name(snapshot, fmt)}"'

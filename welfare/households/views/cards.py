@@ -17,7 +17,7 @@ from welfare.core.xlsx import filtered_list_download, xlsx_bytes
 from .. import selectors, services
 from ..forms import CardFilterForm, CardForm
 from ..models import BeneficiaryGroup
-from welfare.core.editing import add_service_errors
+from welfare.core.editing import add_service_errors, show_stale
 
 
 
@@ -91,7 +91,9 @@ class CardExportView(CardFilterMixin, RoleRequiredMixin, View):
         content = xlsx_bytes(
             _("Health-insurance cards"), header, rows(), widths=[18, 26, 16, 30, 24, 14, 12, 12, 12]
         )
-        return filtered_list_download(request, content, what="cards", filename="the-bhyt")
+        return filtered_list_download(
+            request, content, what=_("Health-insurance cards"), filename="the-bhyt"
+        )
 
 
 class CardEditView(RoleRequiredMixin, View):
@@ -141,7 +143,7 @@ class CardEditView(RoleRequiredMixin, View):
                     expected_version=data.get("version") or 0,
                 )
             except StaleEditError as exc:
-                form.add_error(None, exc)
+                show_stale(form, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc, aliases={"household": "household_code"})
             else:

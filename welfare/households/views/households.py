@@ -11,7 +11,9 @@ from django.views.generic import ListView
 
 from welfare.accounts.access import RoleRequiredMixin
 from welfare.accounts.scoping import get_scoped_or_404, user_communes
-from welfare.core.editing import add_service_errors
+from welfare.audit.models import Action
+from welfare.audit.services import access_record
+from welfare.core.editing import add_service_errors, show_stale
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import filtered_list_download, xlsx_bytes
@@ -127,7 +129,9 @@ class HouseholdExportView(HouseholdFilterMixin, RoleRequiredMixin, View):
         content = xlsx_bytes(
             _("Households"), header, rows(), widths=[14, 24, 20, 12, 26, 16, 10, 30, 26, 12]
         )
-        return filtered_list_download(request, content, what="households", filename="ho-gia-dinh")
+        return filtered_list_download(
+            request, content, what=_("Households"), filename="ho-gia-dinh"
+        )
 
 
 class HouseholdDetailView(RoleRequiredMixin, View):
@@ -136,6 +140,14 @@ class HouseholdDetailView(RoleRequiredMixin, View):
     def get(self, request, pk: int):
         user = request.user
         household = selectors.household_detail(user=user, pk=pk)
+        access_record(
+            request=request,
+            action=Action.VIEWED_HOUSEHOLD,
+            what=(
+                f"{household.code} – {household.head.full_name}" if household.head_id else household.code
+            ),
+            obj=household,
+        )
         can_edit = user.has_perm("welfare.edit_cases", household)
         can_open_reviews = can_edit or user.has_perm("welfare.recognise_reviews", household)
         reviews = list(selectors.household_reviews(household=household))
@@ -203,7 +215,8 @@ class HouseholdEditView(RoleRequiredMixin, View):
                 else:
                     household = self._update(form, formset)
         except StaleEditError as exc:
-            form.add_error(None, exc)
+            # The household's own form, or the member's row whose record was changed.
+            show_stale(self._failing or form, exc)
             return self.render(form, formset)
         except ValidationError as exc:
             target = self._failing or form

@@ -21,6 +21,8 @@ from django.utils import timezone, translation
 from welfare.accounts.access import allow
 from welfare.accounts.scoping import get_scoped_or_404
 from welfare.areas.models import Commune
+from welfare.audit.models import Action
+from welfare.audit.services import access_record
 
 from ..models import PovertyResult, PovertyReview, ReviewStatus
 from ..review_selectors import household_members, posting_reviews
@@ -102,6 +104,13 @@ def review_posting_pdf(request, commune: int, year: int):
         "proposed": sum(1 for r in reviews if r.status == ReviewStatus.PROPOSED),
     }
     content = pdf_render("households/pdf/posting.html", context)
+    access_record(
+        request=request,
+        action=Action.DOWNLOADED_POSTING,
+        what=f"{commune_obj.name} – {year}",
+        obj=commune_obj,
+        rows=len(reviews),
+    )
     return _pdf_response(content, f"niem-yet-ra-soat-{year}-{commune_obj.codename}.pdf")
 
 
@@ -131,6 +140,13 @@ def review_certificate_pdf(request, pk: int):
         "status_year": review.status_year,
     }
     content = pdf_render("households/pdf/certificate.html", context)
+    label = f"{household.code} – {household.head.full_name}" if household.head_id else household.code
+    access_record(
+        request=request,
+        action=Action.DOWNLOADED_CERTIFICATE,
+        what=f"{label} ({review.status_year})",
+        obj=household,
+    )
     return _pdf_response(content, f"giay-chung-nhan-{household.code}-{review.status_year}.pdf")
 
 

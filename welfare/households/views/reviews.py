@@ -17,7 +17,9 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from welfare.accounts.access import RoleRequiredMixin, allow
 from welfare.accounts.scoping import get_scoped_or_404
+from welfare.core.editing import show_stale
 from welfare.core.formatting import format_vnd
+from welfare.core.services import StaleEditError
 
 from .. import services
 from ..models import (
@@ -238,6 +240,9 @@ class ReviewEditView(RoleRequiredMixin, _HouseholdReviewMixin, FormView):
                 review=self.review,
                 expected_version=data.get("version") if self.review is not None else None,
             )
+        except StaleEditError as exc:
+            show_stale(form, exc)
+            return self.form_invalid(form)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for name, errors in exc.error_dict.items():
