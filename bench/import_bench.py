@@ -94,6 +94,7 @@ def step(kind: str, path: str, chunk: int | None, no_history: bool = False) -> N
     from welfare.imports import engine, registry
 
     if no_history:  # only to measure what keeping history costs; the engine always keeps it
+        engine.USE_COPY = False  # the COPY path writes history rows too: measure the ORM's
         engine.bulk_create_with_history = (
             lambda objs, model, batch_size=None, **kw: model._default_manager.bulk_create(objs, batch_size=batch_size)
         )

@@ -11,44 +11,78 @@
 from django.db.models import Count, Sum
 
 from welfare.core.formatting import rate
-from welfare.reports.indicators import plans_for
+from welfare.reports.indicators import plans_for, plans_for_communes
 from welfare.reports.models import PlanIndicator
 from welfare.reports.periods import Period, ReportArea
-from welfare.reports.registry import indicator
+from welfare.reports.registry import indicator, rows_by_commune
 
 from .models import Loan, Placement
 
 
 def new_jobs_by_channel(area: ReportArea, period: Period) -> dict[str, int]:
-    rows = (
-        Placement.objects.filter(area.records_q("commune"), placed_on__range=(period.start, period.end))
-        .values("channel")
-        .annotate(count=Count("pk"))
-        .order_by("channel")
+    return _new_jobs_by_channel(area, period)[None]
+
+
+def _new_jobs_by_channel(area: ReportArea, period: Period, *, by_commune: bool = False) -> dict[int | None, dict]:
+    rows = rows_by_commune(
+        Placement.objects.filter(placed_on__range=(period.start, period.end)),
+        area=area,
+        by_commune=by_commune,
+        keys=["channel"],
+        count=Count("pk"),
     )
-    return {row["channel"]: row["count"] for row in rows}
+    return {code: {row["channel"]: row["count"] for row in channels} for code, channels in rows.items()}
 
 
 def fund_loans(area: ReportArea, period: Period) -> dict:
-    figures = Loan.objects.filter(
-        area.records_q("commune"), disbursed_on__range=(period.start, period.end)
-    ).aggregate(projects=Count("pk"), amount_vnd=Sum("amount_vnd"), jobs=Sum("jobs"))
+    return _fund_loans(area, period)[None]
+
+
+def _fund_loans(area: ReportArea, period: Period, *, by_commune: bool = False) -> dict[int | None, dict]:
+    rows = rows_by_commune(
+        Loan.objects.filter(disbursed_on__range=(period.start, period.end)),
+        area=area,
+        by_commune=by_commune,
+        projects=Count("pk"),
+        amount_vnd=Sum("amount_vnd"),
+        jobs=Sum("jobs"),
+    )
     return {
-        "projects": figures["projects"],
-        "amount_vnd": figures["amount_vnd"] or 0,
-        "jobs": figures["jobs"] or 0,
+        code: {"projects": row["projects"], "amount_vnd": row["amount_vnd"] or 0, "jobs": row["jobs"] or 0}
+        for code, (row,) in rows.items()
     }
 
 
-@indicator("employment", order=80)
-def employment(area: ReportArea, period: Period) -> dict:
-    by_channel = new_jobs_by_channel(area, period)
+def _employment(by_channel: dict[str, int], plan: int, loans: dict) -> dict:
     new_jobs = sum(by_channel.values())
-    plan = int(plans_for(area, period.year).get(PlanIndicator.NEW_JOBS, 0))
     return {
         "new_jobs": new_jobs,
         "plan": plan,
         "plan_rate": rate(new_jobs, plan),
         "by_channel": by_channel,
-        "fund_loans": fund_loans(area, period),
+        "fund_loans": loans,
     }
+
+
+def employment_communes(province: ReportArea, period: Period, communes: list[int]) -> dict[int, dict]:
+    by_channel = _new_jobs_by_channel(province, period, by_commune=True)
+    loans = _fund_loans(province, period, by_commune=True)
+    plans = plans_for_communes(province, period.year)
+    no_loans = {"projects": 0, "amount_vnd": 0, "jobs": 0}
+    return {
+        code: _employment(
+            by_channel.get(code, {}),
+            int(plans.get(code, {}).get(PlanIndicator.NEW_JOBS, 0)),
+            loans.get(code) or dict(no_loans),
+        )
+        for code in communes
+    }
+
+
+@indicator("employment", order=80, communes=employment_communes)
+def employment(area: ReportArea, period: Period) -> dict:
+    return _employment(
+        new_jobs_by_channel(area, period),
+        int(plans_for(area, period.year).get(PlanIndicator.NEW_JOBS, 0)),
+        fund_loans(area, period),
+    )

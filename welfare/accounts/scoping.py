@@ -87,6 +87,20 @@ def user_commune_codes(user) -> list[int]:
     return cached
 
 
+def user_areas_key(user) -> str:
+    """What the user's areas are, as a short string: users with the same areas see the same
+    records, so figures computed for one may be cached for all of them."""
+    if not (user and user.is_authenticated and user.is_active):
+        return "none"
+    if sees_everything(user):
+        return "all"
+    if user.role == Role.HEAD and user.province_id:
+        return f"province:{user.province_id}"
+    if user.role == Role.OFFICER:
+        return "communes:" + ",".join(str(code) for code in sorted(user_commune_codes(user)))
+    return "none"
+
+
 def user_communes(user) -> models.QuerySet[Commune]:
     """The communes the user works in (all of a head's province; every one for an admin)."""
     return scope(Commune.objects.select_related("province"), user)

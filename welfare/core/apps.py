@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
+        from . import data_version
         from .navigation import NavItem, nav_register
+
+        data_version.connect()
 
         nav_register(NavItem("home", _("Home"), "home", None, 0, "bi-house", compact=True))
         nav_register(

@@ -26,6 +26,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 
+from django.db import connection
 from django.utils import timezone
 
 # The province of the reference report: its households at the review of 2021
@@ -238,6 +239,14 @@ class ScaleDemo:
             counts[kind] = outcome.rows
             self.write(f"{kind:22} {outcome.rows:>9,} rows  {seconds:7.1f} s  (generating {generated:.1f} s)")
         self.write(f"{'total':22} {sum(counts.values()):>9,} rows  {time.perf_counter() - started_all:7.1f} s")
+        if any(counts.values()) and connection.vendor == "postgresql":
+            # Planner statistics for the tables just filled: autovacuum would gather them within
+            # minutes, but a server without it (or the summary run right after) would plan on
+            # guessed row counts, 2-15 times slower (bench/README.md, summary_bench.py).
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.write(f"{'ANALYZE':22} {'':>9}       {time.perf_counter() - started:7.1f} s")
         return counts
 
     # --- the kinds --------------------------------------------------------------------------

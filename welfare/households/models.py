@@ -153,6 +153,11 @@ class Household(VersionedModel):
         ordering = ["commune_id", "village", "code"]
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        # The household list's order (selectors.household_list): its first page is read from
+        # the index, not sorted from a province's whole table (issue 9).
+        indexes = [
+            models.Index(fields=["commune", "village", "code"], name="households_list_order")
+        ]
 
     def __str__(self) -> str:
         return self.code

@@ -18,7 +18,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from welfare.accounts.scoping import get_scoped_or_404, scope
+from welfare.accounts.scoping import get_scoped_or_404, scope, user_areas_key
+from welfare.core.data_version import cached
 from welfare.core.formatting import format_decimal, format_vnd
 from welfare.core.text import fold
 
@@ -96,7 +97,10 @@ def household_list(
     )
     if status and not year:
         households = households.filter(status_result=status)
-    return households.order_by("commune__name", "village", "code")
+    # By commune code (the official order of the administrative lists), village and code: the
+    # order of the index `households_list_order` (migration 0005), so the first page of a
+    # province is read from the index instead of sorting its 190,000 households by commune name.
+    return households.order_by("commune_id", "village", "code")
 
 
 def with_member_count(households: QuerySet[Household]) -> QuerySet[Household]:
@@ -118,10 +122,34 @@ def household_status_counts(households: QuerySet[Household]) -> dict[str, int]:
     return {row["status_result"] or "": row["n"] for row in rows}
 
 
+def household_list_counts(*, user, filters: dict) -> dict[str, int]:
+    """`household_status_counts` of the user's filtered list, kept in the cache per (the
+    user's areas, the filters) until case data changes (`welfare.core.data_version`).
+
+    A province's count by status reads each household's latest recognised review: about half
+    a second over 190,000 households, which the list would otherwise pay on every page."""
+    return cached(
+        "household-counts",
+        [user_areas_key(user), filters],
+        lambda: household_status_counts(household_list(user=user, **filters)),
+    )
+
+
 def household_years(*, user) -> list[int]:
-    """The review years of the user's households, newest first (for the year filter)."""
-    reviews = scope(PovertyReview.objects.all(), user)
-    return sorted(set(reviews.values_list("review_year", flat=True).distinct()), reverse=True)
+    """The review years of the user's households, newest first (for the year filter).
+
+    A province holds hundreds of thousands of reviews for a handful of years: the database
+    returns the distinct years only (the model's default ordering is cleared, else DISTINCT
+    would run over (year, household)), and the list is kept in the cache until case data
+    changes (`welfare.core.data_version`)."""
+
+    def years() -> list[int]:
+        reviews = scope(PovertyReview.objects.all(), user)
+        return list(
+            reviews.order_by("-review_year").values_list("review_year", flat=True).distinct()
+        )
+
+    return cached("household-years", [user_areas_key(user)], years)
 
 
 def household_detail(*, user, pk: int) -> Household:

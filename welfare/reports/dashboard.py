@@ -4,7 +4,8 @@ A province's dashboard reads the province's snapshot of the period, its communes
 the same period (one query, for the chart by commune) and the province's snapshots of the
 earlier periods (one query, for the trend); a commune's dashboard the same without the communes.
 The records are read only for "changed since approval", and only on an approved snapshot: that
-costs a live summary (`snapshots.snapshot_changed`).
+costs a live summary (`snapshots.snapshot_changed`), computed once per change of the case data
+and cached (`welfare.core.data_version`), not on every view.
 """
 
 import json
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from welfare.accounts.scoping import scope
+from welfare.core.data_version import cached
 
 from .models import SummarySnapshot
 from .periods import Period, ReportArea
@@ -137,7 +139,14 @@ def dashboard_read(*, user, area: ReportArea, period: Period) -> Dashboard:
     if snapshot is None:
         return board
     if snapshot.approved:
-        board.changed = snapshot_changed(snapshot)
+        # A live summary of the area (seconds for a province): computed once per change of the
+        # case data and kept in the cache, not on every view of the dashboard.
+        board.changed = cached(
+            "snapshot-changed",
+            [snapshot.pk, snapshot.version],
+            lambda: snapshot_changed(snapshot),
+            timeout=3600,
+        )
     if area.level == "province":
         rows = (
             scope(SummarySnapshot.objects.all(), user)

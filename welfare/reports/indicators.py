@@ -17,9 +17,18 @@ def plans_for(area: ReportArea, year: int) -> dict[str, Decimal]:
     return dict(plans.values_list("indicator", "target"))
 
 
-@indicator("targets", order=900)
-def targets(area: ReportArea, period: Period) -> dict:
-    entered = plans_for(area, period.year)
+def plans_for_communes(province: ReportArea, year: int) -> dict[int, dict[str, Decimal]]:
+    """The own targets of each commune of the province for the year, in one query."""
+    plans: dict[int, dict[str, Decimal]] = {}
+    rows = Plan.objects.filter(year=year, commune__province_id=province.code).values_list(
+        "commune_id", "indicator", "target"
+    )
+    for commune, key, target in rows:
+        plans.setdefault(commune, {})[key] = target
+    return plans
+
+
+def _targets(entered: dict[str, Decimal]) -> dict:
     return {
         PlanIndicator.NEW_JOBS.value: int(entered.get(PlanIndicator.NEW_JOBS, 0)),
         PlanIndicator.TRAINED_LABOUR_RATE.value: entered.get(
@@ -29,3 +38,13 @@ def targets(area: ReportArea, period: Period) -> dict:
             PlanIndicator.POVERTY_RATE_REDUCTION, Decimal(0)
         ),
     }
+
+
+def targets_communes(province: ReportArea, period: Period, communes: list[int]) -> dict[int, dict]:
+    plans = plans_for_communes(province, period.year)
+    return {code: _targets(plans.get(code, {})) for code in communes}
+
+
+@indicator("targets", order=900, communes=targets_communes)
+def targets(area: ReportArea, period: Period) -> dict:
+    return _targets(plans_for(area, period.year))

@@ -60,9 +60,13 @@ class _QueryCounter:
         return execute(sql, params, many, context)
 
 
-def snapshot_build(*, area: ReportArea, period: Period, task_id: str = "", user=None) -> SummarySnapshot:
+def snapshot_build(
+    *, area: ReportArea, period: Period, task_id: str = "", user=None, figures=None
+) -> SummarySnapshot:
     """Build (or rebuild) the draft of the area for the period; an approved one stays as it is.
-    `user` (who started the job; none for the nightly build) is the history's actor."""
+    `user` (who started the job; none for the nightly build) is the history's actor.
+    `figures`: a function giving the summary already computed for this area (the communes of a
+    province, all computed in one grouped pass by `summary_build_communes`)."""
     with exclusive(lock_name(area, period)):
         with transaction.atomic():
             snapshot = snapshot_of(area, period)
@@ -71,7 +75,7 @@ def snapshot_build(*, area: ReportArea, period: Period, task_id: str = "", user=
             started = time.perf_counter()
             queries = _QueryCounter()
             with connection.execute_wrapper(queries):
-                data = live_figures(area, period)
+                data = figures() if figures is not None else live_figures(area, period)
             seconds = time.perf_counter() - started
             stamp = {
                 "built_at": timezone.now(),

@@ -3,6 +3,8 @@
 import json
 from decimal import Decimal
 
+from welfare.areas.models import Commune
+
 from .periods import Period, ReportArea
 from .registry import registered
 
@@ -16,6 +18,27 @@ def summary_build(*, area: ReportArea, period: Period) -> dict:
     for item in registered():
         summary[item.key] = item.compute(area, period)
     return summary
+
+
+def summary_build_communes(*, province: ReportArea, period: Period) -> dict[int, dict]:
+    """The summary of every commune of the province, `{commune code: summary}`, each equal to
+    `summary_build` of that commune, in one grouped pass per indicator (a handful of queries
+    whatever the number of communes) rather than a dozen queries per commune. An indicator
+    that declares no `communes=` is computed commune by commune."""
+    communes = Commune.objects.filter(province_id=province.code).order_by("code")
+    areas = {
+        c.code: ReportArea(level="commune", code=c.code, name=c.name, province_code=province.code) for c in communes
+    }
+    codes = list(areas)
+    summaries = {code: {"area": area.as_dict(), "period": period.as_dict()} for code, area in areas.items()}
+    for item in registered():
+        if item.communes is not None:
+            figures = item.communes(province, period, codes)
+        else:
+            figures = {code: item.compute(area, period) for code, area in areas.items()}
+        for code in codes:
+            summaries[code][item.key] = figures[code]
+    return summaries
 
 
 def _number(value):

@@ -56,6 +56,14 @@ class HouseholdFilterMixin:
         return selectors.household_list(user=self.request.user, **self.filter_form().values())
 
 
+# The badge colour of each status, as templates/households/household_status_badge.html draws it.
+STATUS_BADGES = {
+    PovertyResult.POOR: "text-bg-danger",
+    PovertyResult.NEAR_POOR: "text-bg-warning",
+    PovertyResult.AVERAGE: "text-bg-info",
+}
+
+
 class HouseholdListView(HouseholdFilterMixin, RoleRequiredMixin, ListView):
     permission_required = "welfare.view_cases"
     template_name = "households/household_list.html"
@@ -67,14 +75,27 @@ class HouseholdListView(HouseholdFilterMixin, RoleRequiredMixin, ListView):
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)
         # One grouped count gives both the figures by status and the paginator's total, so a
-        # province-wide list is counted once, not twice.
-        self.status_counts = selectors.household_status_counts(self.filtered())
+        # province-wide list is counted once, not twice; it is cached until case data changes.
+        self.status_counts = selectors.household_list_counts(
+            user=self.request.user, filters=self.filter_form().values()
+        )
         paginator.count = sum(self.status_counts.values())
         return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts = self.status_counts
+        labels = dict(PovertyResult.choices)
+        status_for = _("for %(year)s")
+        for household in context["object_list"]:
+            # Each row's link and status words, made here in Python: a loop over the statuses,
+            # an include and a blocktranslate in each of the page's 50 rows were most of its
+            # rendering (issue 9). The badge's colours are those of household_status_badge.html.
+            household.detail_url = reverse("household_detail", args=[household.pk])
+            household.status_label = labels.get(household.status_result, "")
+            household.status_badge = STATUS_BADGES.get(household.status_result, "text-bg-secondary")
+            if household.status_review_year:
+                household.status_for = status_for % {"year": household.status_review_year + 1}
         context.update(
             filter_form=self.filter_form(),
             total=sum(counts.values()),
