@@ -98,7 +98,7 @@ def household_list(
     if status and not year:
         households = households.filter(status_result=status)
     # By commune code (the official order of the administrative lists), village and code: the
-    # order of the index `households_list_order` (migration 0005), so the first page of a
+    # order of the index `households_list_order` (migration 0004), so the first page of a
     # province is read from the index instead of sorting its 190,000 households by commune name.
     return households.order_by("commune_id", "village", "code")
 
