@@ -30,9 +30,9 @@ class FieldChange:
     when: dt.datetime | None
 
 
-def display_value(model_field: models.Field, value) -> str:
+def display_value(model_field: models.Field, value, *, cut: int | None = 120) -> str:
     """A stored value as a user reads it (choices by label, dates dd/mm/yyyy, VND grouped,
-    a related record by its name)."""
+    a related record by its name); text longer than `cut` characters is cut (None: never)."""
     if value is None or value == "":
         return "—"
     if model_field.is_relation:
@@ -52,8 +52,8 @@ def display_value(model_field: models.Field, value) -> str:
         return format_decimal(value)
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value) or "—"
-    # Long text and stored figures (JSON) are cut: the table says that they changed.
-    return Truncator(str(value)).chars(120)
+    # Long text and stored figures (JSON) are cut where a table only says that they changed.
+    return Truncator(str(value)).chars(cut) if cut else str(value)
 
 
 def history_user_name(record) -> str:

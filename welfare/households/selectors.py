@@ -11,7 +11,6 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import combinations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from welfare.accounts.scoping import get_scoped_or_404, scope, user_areas_key
 from welfare.core.data_version import cached
-from welfare.core.formatting import format_decimal, format_vnd
+from welfare.core.history import display_value, history_user_name
 from welfare.core.text import fold
 
 from .models import (
@@ -337,32 +336,6 @@ def visible_person_ids(*, user, ids) -> set[int]:
     return set(scope(Person.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
 
 
-def _display(model, field_name: str, value) -> str:
-    if value is None or value == "":
-        return "—"
-    model_field = model._meta.get_field(field_name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if field_name.endswith("_vnd") and isinstance(value, int):
-        return format_vnd(value)
-    if isinstance(value, Decimal):
-        return format_decimal(value)
-    return str(value)
-
-
-def _user_name(record) -> str:
-    user = record.history_user
-    if user is None:
-        return _("system")
-    return user.display_name
-
-
 HISTORY_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 # The change reason an import writes on its rows (`ImportRun.history_reason`).
 IMPORT_REASON = re.compile(r"import (\d+)")
@@ -402,12 +375,8 @@ def history_entries(
                     changes.append(
                         (
                             label[:1].upper() + label[1:],
-                            _fk_display(model_field, change.old)
-                            if model_field.is_relation
-                            else _display(model, change.field, change.old),
-                            _fk_display(model_field, change.new)
-                            if model_field.is_relation
-                            else _display(model, change.field, change.new),
+                            display_value(model_field, change.old, cut=None),
+                            display_value(model_field, change.new, cut=None),
                         )
                     )
             kind = HISTORY_KINDS.get(record.history_type, "changed")
@@ -416,7 +385,7 @@ def history_entries(
                 entries.append(
                     HistoryEntry(
                         when=record.history_date,
-                        who=_user_name(record),
+                        who=history_user_name(record),
                         kind=kind_labels[kind],
                         subject=subject(record),
                         changes=changes,
@@ -426,14 +395,6 @@ def history_entries(
             previous = record
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
-
-
-def _fk_display(model_field, value) -> str:
-    if value in (None, ""):
-        return "—"
-    related = model_field.related_model
-    obj = related._default_manager.filter(pk=value).first()
-    return str(obj) if obj is not None else f"#{value}"
 
 
 def household_history(*, household: Household, limit: int = 60) -> list[HistoryEntry]:
