@@ -5,6 +5,7 @@ reference data (`ReferenceRow`)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils import timezone
@@ -60,8 +61,36 @@ class ExpectedVersionForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
 
+    def expected(self, obj) -> int:
+        value = self.cleaned_data.get("expected_version")
+        return obj.version if value is None else value
 
-class VersionCheckedAdmin(SimpleHistoryAdmin):
+
+class RefusedSaveAdminMixin:
+    """A change form whose save a service or `versioned_update` refuses (a stale version, a
+    rule) leaves the record as it was and says why at the top of the page, the other user's
+    changes listed for a stale version."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEditError as exc:
+            self.message_user(request, stale_admin_message(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    @staticmethod
+    def adopt(obj, saved) -> None:
+        """Give the admin's object the values saved (for the redirect and the admin's log)."""
+        for field in obj._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding = False
+
+
+class VersionCheckedAdmin(RefusedSaveAdminMixin, SimpleHistoryAdmin):
     """The admin of a case record (`VersionedModel`) whose change form is saved through
     `versioned_update`: a save made on a version someone else has since changed is refused
     with what they changed, never written over it (issue 8, "no lost updates")."""
@@ -71,23 +100,13 @@ class VersionCheckedAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             return super().save_model(request, obj, form, change)
-        expected = form.cleaned_data.get("expected_version")
         names = {f.name for f in obj._meta.concrete_fields}
         saved = versioned_update(
             obj,
-            expected_version=obj.version if expected is None else expected,
+            expected_version=form.expected(obj),
             changes={name: form.cleaned_data[name] for name in form.changed_data if name in names},
         )
-        for field in obj._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(saved, field.attname))
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            with transaction.atomic():
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleEditError as exc:
-            self.message_user(request, stale_admin_message(exc), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+        self.adopt(obj, saved)
 
 
 class ReferenceAdmin(SimpleHistoryAdmin):

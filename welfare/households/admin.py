@@ -13,9 +13,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -30,9 +29,9 @@ from welfare.accounts.scoping import (
     user_communes,
     user_provinces,
 )
-from welfare.core.admin import nowrap, stale_admin_message
+from welfare.core.admin import ExpectedVersionForm, RefusedSaveAdminMixin, nowrap
 from welfare.core.formatting import format_vnd
-from welfare.core.services import StaleEditError, versioned_update
+from welfare.core.services import versioned_update
 from welfare.core.text import fold
 
 from . import services
@@ -118,7 +117,7 @@ class FoldedSearchMixin:
         return results, may_have_duplicates
 
 
-class ServiceAdmin(FoldedSearchMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
+class ServiceAdmin(RefusedSaveAdminMixin, FoldedSearchMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
     """A scoped, history-keeping admin whose writes go through the services.
 
     A service that refuses (a rule, a stale version, another commune) leaves the record as it
@@ -141,24 +140,6 @@ class ServiceAdmin(FoldedSearchMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may_write(request)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            with transaction.atomic():
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleEditError as error:
-            self.message_user(request, stale_admin_message(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    @staticmethod
-    def adopt(obj, saved) -> None:
-        """Give the admin's object the values the service saved (for the redirect and log)."""
-        for field in obj._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(saved, field.attname))
-        obj._state.adding = False
-
 
 class CapitalisedLabels:
     """Labels of declared fields start with a capital, like those the admin makes from models."""
@@ -170,19 +151,8 @@ class CapitalisedLabels:
                 field.label = capfirst(field.label)
 
 
-class VersionedAdminForm(CapitalisedLabels, forms.ModelForm):
+class VersionedAdminForm(CapitalisedLabels, ExpectedVersionForm):
     """Carries the version the editor opened, so a stale save is refused, not lost."""
-
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
-
-    def expected(self, obj) -> int:
-        value = self.cleaned_data.get("expected_version")
-        return obj.version if value is None else value
 
 
 # --- People -------------------------------------------------------------------------------------
