@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 from django.apps import apps
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import strategies as st
 
@@ -167,3 +168,21 @@ def post_randomly(client, url: str, data: dict, *, success_saves: bool = True):
             assert_saved_records_sane()
         transaction.set_rollback(True)
     return response
+
+
+def post_random_values(client, url: str, data) -> None:
+    """Open the page, read its form as a browser does, and POST one body drawn from it."""
+    response = client.get(url)
+    assert response.status_code == 200
+    post_randomly(client, url, data.draw(form_data(post_form(response.content.decode())), label="post"))
+
+
+def post_random_values_to(client, name: str, data, *, user, records: dict) -> None:
+    """`post_random_values` on the page named `name`: once per test client (hypothesis reruns the
+    test body on the same client), log `user()` in and make the `records` ({URL name: factory})
+    whose pages take a key; a name without a record is a page without one (a create form)."""
+    if not hasattr(client, "_prop_world"):
+        client.force_login(user(), backend="welfare.accounts.backends.RoleBackend")
+        client._prop_world = {url_name: make().pk for url_name, make in records.items()}
+    pk = client._prop_world.get(name)
+    post_random_values(client, reverse(name) if pk is None else reverse(name, args=[pk]), data)

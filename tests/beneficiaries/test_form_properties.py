@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.factories import HUU_LUNG, BeneficiaryFactory, officer
-from tests.form_properties import form_data, post_form, post_randomly
+from tests.form_properties import post_random_values
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,4 @@ def test_random_values_never_break_the_form(client, name, data):
         client._prop_beneficiary = BeneficiaryFactory(code="NCC-P1")
     beneficiary = client._prop_beneficiary
     url = reverse(name) if name == "beneficiary_create" else reverse(name, args=[beneficiary.pk])
-    response = client.get(url)
-    assert response.status_code == 200
-    post_randomly(client, url, data.draw(form_data(post_form(response.content.decode())), label="post"))
+    post_random_values(client, url, data)

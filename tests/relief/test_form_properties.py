@@ -3,12 +3,11 @@ forms as an officer: never a server error; saved with sane values, or the form a
 nothing saved (tests/form_properties.py)."""
 
 import pytest
-from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.factories import HUU_LUNG, CovidSupportFactory, DistributionFactory, GiftFactory, officer
-from tests.form_properties import form_data, post_form, post_randomly
+from tests.form_properties import post_random_values_to
 
 pytestmark = pytest.mark.django_db
 
@@ -17,15 +16,6 @@ pytestmark = pytest.mark.django_db
 @given(data=st.data())
 @settings(max_examples=10)  # per kind or form: the suite stays quick
 def test_random_values_never_break_the_form(client, name, data):
-    if not hasattr(client, "_prop_world"):
-        client.force_login(officer(HUU_LUNG), backend="welfare.accounts.backends.RoleBackend")
-        client._prop_world = {
-            "distribution_edit": DistributionFactory().pk,
-            "gift_edit": GiftFactory().pk,
-            "covid_support_edit": CovidSupportFactory().pk,
-        }
-    pk = client._prop_world.get(name)
-    url = reverse(name) if pk is None else reverse(name, args=[pk])
-    response = client.get(url)
-    assert response.status_code == 200
-    post_randomly(client, url, data.draw(form_data(post_form(response.content.decode())), label="post"))
+    post_random_values_to(client, name, data, user=lambda: officer(HUU_LUNG), records={
+        "distribution_edit": DistributionFactory, "gift_edit": GiftFactory, "covid_support_edit": CovidSupportFactory,
+    })
