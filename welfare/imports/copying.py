@@ -106,13 +106,6 @@ def _plan(model: type[models.Model], alias: str):
     return main, pre_save, history
 
 
-@cache
-def _sequence(alias: str, table: str, column: str) -> str | None:
-    with connections[alias].cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
-        return cursor.fetchone()[0]
-
-
 def copy_create_with_history(objs: list, model: type[models.Model], *, default_user=None,
                              default_change_reason: str = "", default_date=None) -> list | None:
     """Insert `objs` and one history row each ("+") with COPY; None when the ORM path must."""
@@ -125,15 +118,20 @@ def copy_create_with_history(objs: list, model: type[models.Model], *, default_u
         return None
     (table, columns, values), pre_save, (h_table, h_columns, h_values, history_model) = plan
     opts = model._meta
-    sequence = _sequence(alias, opts.db_table, opts.pk.column)
-    if sequence is None:
+    connection.ensure_connection()
+    # The keys from the table's own sequence, found and advanced in one query (no per-process
+    # cache, so an import's queries are the same whether it is the process's first or not).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(seq.name) FROM (SELECT pg_get_serial_sequence(%s, %s)::regclass AS name) seq,"
+            " generate_series(1, %s)",
+            [opts.db_table, opts.pk.column, len(objs)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    if ids[0] is None:  # a key without a sequence: nothing written yet, the ORM path takes it
         return None
     for obj in objs:  # as bulk_create: the keys of related objects saved since
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, len(objs)])
-        ids = [row[0] for row in cursor.fetchall()]
     pk_attname = opts.pk.attname
     for obj, pk in zip(objs, ids, strict=True):
         setattr(obj, pk_attname, pk)
