@@ -18,13 +18,14 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from tests.factories import HUU_LUNG, LANG_SON, BeneficiaryFactory, HouseholdFactory, head
+from welfare.households.models import Household
 from welfare.imports import registry
 from welfare.imports.models import ImportRun, RunStatus
 from welfare.imports.services import import_execute, import_run_create
@@ -250,6 +251,26 @@ def test_a_name_that_a_spreadsheet_would_run_is_refused(world, kind, formula):
     run, outcome, saved = run_file(world["user"], kind, *encode(kind, [good_row(kind, 1) | {name_column: formula}], "csv"))
     assert_refused_clearly(run, outcome, saved=saved, before=before)
     assert [(p.row, p.column) for p in outcome.problems] == [(1, name_column)]
+
+
+def test_a_lone_dash_reads_as_an_empty_cell(world):
+    """Administrative spreadsheets write "none" as a dash: in an optional column it is an empty
+    cell, not a formula to refuse; in a required one it is a missing value, said as such."""
+    rows = [good_row("households", 1) | {"village": "-", "address": "–"}]
+    with transaction.atomic():
+        run = import_run_create(user=world["user"], kind="households", file_name="h.csv",
+                                chunks=[encode("households", rows, "csv")[1]], dry_run=False)
+        outcome = import_execute(run=run)
+        assert outcome.ok, [p.line() for p in outcome.problems]
+        household = Household.objects.get(code=rows[0]["household_code"])
+        assert (household.village, household.address) == ("", "")
+        transaction.set_rollback(True)
+    before = case_counts()
+    run, outcome, saved = run_file(world["user"], "households",
+                                   *encode("households", [good_row("households", 2) | {"head_name": "-"}], "csv"))
+    assert_refused_clearly(run, outcome, saved=saved, before=before)
+    required = translation.gettext("A value is required.")  # in the language the engine ran in
+    assert [(p.row, p.column, p.message) for p in outcome.problems] == [(1, "head_name", required)]
 
 
 # --- Whole files ---------------------------------------------------------------------------------

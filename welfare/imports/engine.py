@@ -381,8 +381,14 @@ def _control_character(text: str) -> str | None:
     return None
 
 
+# A lone dash is how administrative spreadsheets write "none" in a cell.
+_PLACEHOLDERS = frozenset({"", "-", "–", "—"})
+
+
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    """An empty cell, or one holding only a dash placeholder (read as empty, not refused as
+    the start of a formula)."""
+    return value is None or (isinstance(value, str) and value.strip() in _PLACEHOLDERS)
 
 
 def _as_shown(value: float) -> float:
