@@ -62,6 +62,17 @@ done = function(summary, latency, requests)
 end
 """
 
+# A new page of the list on each request (`?page=` cycling through the list, and a counter that
+# no other request repeats): the list's content is never in the cache, as when officers page
+# through different lists; the figures by status are (they depend on the filters only).
+WRK_NEW_PAGE = r"""
+counter = (os.time() % 100000) * 100000
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, string.format("%s?page=%d&request=%d", (counter % %d) + 1, counter))
+end
+"""
+
 
 # --- Query counts (a child process per database: Django's settings are per process) ---------
 
@@ -83,16 +94,17 @@ def count_queries() -> dict:
     counts = {}
     with transaction.atomic():
         clients = {}
-        for name, (username, url) in pages.items():
+        for name, (username, url, list_pages) in pages.items():
             if username not in clients:
                 client = Client(HTTP_HOST=HOST)
                 client.force_login(users[username])
                 clients[username] = client
             client = clients[username]
             runs = []
-            for _ in range(2):  # cold (empty caches), then warm: the steady state
+            for run in range(2):  # cold (empty caches), then warm: the steady state
                 with CaptureQueriesContext(connection) as ctx:
-                    response = client.get(url)
+                    # A new-page run's steady state is a page not yet in the cache.
+                    response = client.get(f"{url}?page={run + 1}" if list_pages else url)
                 if response.status_code != 200:
                     raise SystemExit(f"{name}: {url} answered {response.status_code}")
                 runs.append(
@@ -109,22 +121,25 @@ def count_queries() -> dict:
     return {"households": households.fetchone()[0], "counts": counts}
 
 
-def page_urls() -> dict[str, tuple[str, str]]:
-    """page name -> (who, URL), read from the database (Django set up)."""
+def page_urls() -> dict[str, tuple[str, str, int]]:
+    """page name -> (who, URL, pages: 0, or how many pages of the list a new-page run cycles
+    through), read from the database (Django set up)."""
     from welfare.accounts.models import User
     from welfare.households.models import Household
 
     officer = User.objects.get(username=OFFICER)
     commune = officer.communes.order_by("code").first()
     household = Household.objects.filter(commune=commune).order_by("code").first()
+    officer_pages = -(-Household.objects.filter(commune__in=officer.communes.all()).count() // 50)
     return {
-        "bare view": (OFFICER, "/bench/bare/"),
-        "list, officer (commune)": (OFFICER, "/households/"),
-        "list, head (province)": (HEAD, "/households/"),
-        "list, head, q=nguyen": (HEAD, "/households/?q=nguyen"),
-        "household page, officer": (OFFICER, f"/households/{household.pk}/"),
-        "dashboard, head (current)": (HEAD, "/reports/dashboard/"),
-        "dashboard, head (1/2022, approved)": (HEAD, "/reports/dashboard/?period=2022-1"),
+        "bare view": (OFFICER, "/bench/bare/", 0),
+        "list, officer (commune)": (OFFICER, "/households/", 0),
+        "list, officer, a new page each request": (OFFICER, "/households/", max(officer_pages, 1)),
+        "list, head (province)": (HEAD, "/households/", 0),
+        "list, head, q=nguyen": (HEAD, "/households/?q=nguyen", 0),
+        "household page, officer": (OFFICER, f"/households/{household.pk}/", 0),
+        "dashboard, head (current)": (HEAD, "/reports/dashboard/", 0),
+        "dashboard, head (1/2022, approved)": (HEAD, "/reports/dashboard/?period=2022-1", 0),
     }
 
 
@@ -266,6 +281,13 @@ def run_wrk(port, path, cookies, seconds, connections, script) -> dict:
     return figures
 
 
+def new_page_script(url: str, pages: int) -> str:
+    """A wrk script that asks for a new page of the list on each request (WRK_NEW_PAGE)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(WRK_SCRIPT + WRK_NEW_PAGE.replace("%s", url, 1).replace("%d)", f"{pages})", 1))
+    return lua.name
+
+
 def unapplied_migrations(db: str, app_dir: Path) -> list[str]:
     """The served code's migrations of the household app the database has not applied."""
     import psycopg
@@ -355,6 +377,7 @@ def main() -> None:
         pages = {k: v for k, v in pages.items() if k == "bare view" or args.pages in k}
     since = access_log_max(db)
     results = {}
+    scripts = []
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(WRK_SCRIPT)
     server = None
@@ -362,14 +385,18 @@ def main() -> None:
     try:
         server = start_server(app_dir, args.port, args.workers, args.worker_class, args.threads, db)
         cookies = {OFFICER: login(args.port, OFFICER), HEAD: login(args.port, HEAD)}
-        for name, (who, url) in pages.items():
+        for name, (who, url, list_pages) in pages.items():
             status, html, _c, _r = request(args.port, "GET", url, cookies=cookies[who])
             if status != 200 or 'name="password"' in html:
                 raise SystemExit(f"{name}: {url} answered {status} for {who}")
+            script = lua.name
+            if list_pages:
+                script = new_page_script(url, list_pages)
+                scripts.append(script)
             # Warm-up: each worker's first requests (imports, templates, caches).
-            run_wrk(args.port, url, cookies[who], 2, args.connections, lua.name)
+            run_wrk(args.port, url, cookies[who], 2, args.connections, script)
             results[name] = run_wrk(
-                args.port, url, cookies[who], args.seconds, args.connections, lua.name
+                args.port, url, cookies[who], args.seconds, args.connections, script
             )
             r = results[name]
             print(
@@ -381,7 +408,8 @@ def main() -> None:
     finally:
         if server is not None:
             stop_server(server, show_log=failed)
-        os.unlink(lua.name)
+        for script in [lua.name, *scripts]:
+            os.unlink(script)
         print(f"  ({access_log_added(db, since)} access-log rows written by this run's page views)")
 
     full = json.loads(child(app_dir, ["--count-only"], db))

@@ -42,6 +42,17 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a test's rolled-back records must not be seen by the
+    next one through a page or figures kept under the same case-data version (a rollback sends no
+    signal, so it does not bump the version as a real change does)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def redis_url(worker_id):
     """The test Redis database; each pytest-xdist worker its own (15, 14, …), so that the real

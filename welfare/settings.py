@@ -134,7 +134,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "welfare.core.context_processors.navigation",
             ],
         },
     },

@@ -14,6 +14,7 @@ from welfare.accounts.scoping import get_scoped_or_404, user_communes
 from welfare.audit.models import Action
 from welfare.audit.services import access_record
 from welfare.core.editing import add_service_errors, show_stale
+from welfare.core.page_cache import CachedContentMixin
 from welfare.core.services import StaleEditError
 from welfare.core.views import pagination_querystring
 from welfare.core.xlsx import filtered_list_download, xlsx_bytes
@@ -64,9 +65,13 @@ STATUS_BADGES = {
 }
 
 
-class HouseholdListView(HouseholdFilterMixin, RoleRequiredMixin, ListView):
+class HouseholdListView(HouseholdFilterMixin, RoleRequiredMixin, CachedContentMixin, ListView):
     permission_required = "welfare.view_cases"
     template_name = "households/household_list.html"
+    # The filters, figures and rows: the same for everyone with the same areas and query, kept
+    # until case data changes (welfare.core.page_cache); the layout is rendered per request.
+    content_template_name = "households/_household_list_content.html"
+    content_permissions = ("welfare.edit_cases",)
     paginate_by = 50
 
     def get_queryset(self):
