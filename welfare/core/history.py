@@ -79,10 +79,12 @@ def changes_since(current: models.Model, *, opened_version: int) -> list[FieldCh
     if opened_at is None:
         return []
     opened, later = records[opened_at], records[opened_at + 1 :]
+    # The fields the history keeps: a model may leave derived ones out of it (CaseHistory).
+    tracked = {f.name for f in type(opened).tracked_fields}
     fields = [
         f
         for f in current._meta.concrete_fields
-        if f.name not in BOOKKEEPING_FIELDS and not f.primary_key
+        if f.name not in BOOKKEEPING_FIELDS and not f.primary_key and f.name in tracked
     ]
     changes = []
     for model_field in fields:

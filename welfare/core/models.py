@@ -11,19 +11,36 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class CaseHistory(HistoricalRecords):
+    """`HistoricalRecords` that leaves out the fields a model names in `history_excluded_fields`.
+
+    With `inherit=True` one instance serves every subclass, so its own `excluded_fields` would
+    apply to all of them (and simple_history reads each excluded field back from the live row,
+    which fails on a model without it): the list is per model instead. For columns the database
+    derives from other rows (`households.Household.search_folded`), which are no one's edit.
+    """
+
+    def fields_included(self, model):
+        excluded = getattr(model, "history_excluded_fields", ())
+        return [f for f in super().fields_included(model) if f.name not in excluded]
+
+
 class VersionedModel(models.Model):
     """A case record: a version that refuses stale edits, and its change history.
 
     Every save through `welfare.core.services.versioned_update` checks the version the editor
     saw and increments it, so two officers editing the same record cannot overwrite each other
-    unknowingly. `HistoricalRecords(inherit=True)` gives every concrete subclass its history
-    table (who, when, what) from its first migration.
+    unknowingly. `CaseHistory(inherit=True)` gives every concrete subclass its history table
+    (who, when, what) from its first migration, without the fields the subclass names in
+    `history_excluded_fields`.
     """
+
+    history_excluded_fields: tuple[str, ...] = ()
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(inherit=True)
+    history = CaseHistory(inherit=True)
 
     class Meta:
         abstract = True

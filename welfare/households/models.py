@@ -148,6 +148,15 @@ class Household(VersionedModel):
     )
     # The head's folded name, kept here so the household list searches one indexed column.
     head_name_folded = models.CharField(max_length=150, editable=False, blank=True, db_index=True)
+    # What the household list's search looks in, on PostgreSQL: the lower-cased code, the head's
+    # folded name and the folded names of all its members ever, one per line, under one trigram
+    # index (selectors.household_search_q). Written by the database's triggers (migration 0005)
+    # whatever writes the household, its members or their names (forms, admin, COPY imports,
+    # undo, merges): whatever value a save sends is replaced. Empty on other databases.
+    search_folded = models.TextField(editable=False, blank=True, default="")
+
+    # Derived by the database from other rows: not an edit, so not in the history.
+    history_excluded_fields = ("search_folded",)
 
     class Meta:
         ordering = ["commune_id", "village", "code"]

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from django.db import connections, router
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -44,10 +45,25 @@ def _latest_recognised(field_name: str) -> Subquery:
 
 
 def household_search_q(text: str) -> Q:
-    """Households whose code, head's name or a member's name contains `text` (accents ignored)."""
+    """Households whose code, head's name or a member's name contains `text` (accents ignored).
+
+    On PostgreSQL one column holds them all (`Household.search_folded`, kept by triggers,
+    migration 0005) under one trigram index: a common name no longer hashes thousands of
+    members and a rare one no longer reads the whole list. The code is stored lower-cased, not
+    folded, so the code as typed (lower-cased: `icontains`) is looked for too when folding
+    changes it (an accented code, doubled spaces); only a code can hold such text, the names
+    being folded. Other databases (SQLite in development) keep the EXISTS over the members.
+    """
     folded = fold(text)
     if not folded:
         return Q()
+    if connections[router.db_for_read(Household)].vendor == "postgresql":
+        found = Q(search_folded__contains=folded)
+        typed = text.strip().lower()
+        # A newline separates the names in the column: typed text holding one is no code.
+        if typed != folded and "\n" not in typed:
+            found |= Q(search_folded__contains=typed)
+        return found
     member_named = Member.objects.filter(
         household=OuterRef("pk"), person__name_folded__contains=folded
     )

@@ -296,7 +296,8 @@ def _undo_added(model, entries, restored: set[int], user, reason: str) -> int:
         now = timezone.now()
         rows = []
         for obj in instances:
-            attrs = {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields}
+            # The fields the history keeps (not those a model leaves out of it).
+            attrs = {f.attname: getattr(obj, f.attname) for f in history.model.tracked_fields}
             rows.append(
                 history.model(
                     **attrs, history_date=now, history_type="-", history_user=user,
