@@ -44,12 +44,31 @@ def area_q(user, model: type[models.Model]) -> Q:
         return Q()
     commune_path, province_path = area_paths(model)
     if user.role == Role.HEAD and user.province_id:
-        return Q(**{province_path: user.province_id})
+        if commune_path is None or hasattr(model, "province_path"):
+            # Records of a whole province too (a plan, a payment run, a relief round).
+            return Q(**{province_path: user.province_id})
+        # The province's communes by code rather than a join on the commune's province: the
+        # planner then reads the households' own statistics. A department's database holds
+        # one province's records, but the communes of the whole country, so the join made
+        # PostgreSQL expect a tenth of the rows where there were all of them, and choose plans
+        # for a few hundred rows (the list's search by a common name, 63 ms instead of 7 ms).
+        return Q(**{f"{commune_path}__in": province_commune_codes(user)})
     if user.role == Role.OFFICER:
         if commune_path is None:
             return Q(**{f"{province_path}__in": user_province_codes(user)})
         return Q(**{f"{commune_path}__in": user_commune_codes(user)})
     return NOTHING
+
+
+def province_commune_codes(user) -> list[int]:
+    """The codes of a head's province's communes, read once per request."""
+    cached = getattr(user, "_province_commune_codes", None)
+    if cached is None:
+        cached = list(
+            Commune.objects.filter(province_id=user.province_id).values_list("code", flat=True)
+        )
+        user._province_commune_codes = cached
+    return cached
 
 
 def user_province_codes(user) -> list[int]:
