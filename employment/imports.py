@@ -182,8 +182,9 @@ def placements_validate(batch: Batch) -> None:
     rows = batch.valid()
     if not rows:
         return
-    people = people_by_id(batch.values("worker_id_number", rows))
-    claims = IdClaims(batch)
+    given_ids = batch.values("worker_id_number", rows)
+    people = people_by_id(given_ids)
+    claims = IdClaims(batch, given_ids)
     for row in rows:
         # The citizen ID is checked below, with the person it names.
         problems = services.placement_problems({"placed_on": row["placed_on"]}, today=batch.today)

@@ -5,7 +5,9 @@ one query per lookup, bulk writes, never a query per row.
 `people_by_id`, `id_check`, `name_mismatch`, `IdClaims` and `NewPeople` link a row's person by
 citizen ID (contract.md, "People"); other apps' kinds that name people use them too."""
 
+import json
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,16 +100,23 @@ def name_mismatch(batch: Batch, person: Person, given: str) -> str:
 
 
 class IdClaims:
-    """The citizen IDs this file gives to people, over all its chunks (one per import, kept in
-    `batch.state`): ID -> (the first row giving it, the pk of the recorded person it is given
-    to or None for a new person, the folded name, the name). A recorded person without an ID
-    who gets one by a row, or a new person created with one, holds it for the rest of the file:
-    a later row giving that ID to another recorded person is refused, and a later row naming a
-    person by it links to the same person (the names agreeing), as it would once the earlier
-    row's chunk is saved. Memory: one small tuple per new ID of the file."""
+    """The citizen IDs this file gives to people, over all its chunks: ID -> (the first row
+    giving it, the pk of the recorded person it is given to or None for a new person, the folded
+    name, the name). A recorded person without an ID who gets one by a row, or a new person
+    created with one, holds it for the rest of the file: a later row giving that ID to another
+    recorded person is refused, and a later row naming a person by it links to the same person
+    (the names agreeing), as it would once the earlier row's chunk is saved.
 
-    def __init__(self, batch: Batch):
-        self.file: dict[str, tuple] = batch.state.setdefault("id_claims", {})
+    The claims live in the import's memory (`batch.memory`, a table of its transaction, as
+    they grow with the file); one per chunk is made with the IDs the chunk's rows give, and
+    reads the claims earlier chunks made on those IDs in one query."""
+
+    def __init__(self, batch: Batch, ids: Iterable[str]):
+        self.memory = batch.memory
+        self.file: dict[str, tuple] = {
+            key[3:]: (row, *json.loads(data))
+            for key, (row, data) in batch.memory.get("id:" + i for i in ids).items()
+        }
         # The recorded people given an ID by a row of this chunk (not saved yet), both ways.
         self.chunk: dict[str, Person] = {}
         self.ids: dict[int, str] = {}
@@ -146,6 +155,8 @@ class IdClaims:
             return
         pk = person.pk if person is not None else None
         self.file[id_number] = (row.number, pk, fold(name), _name(name))
+        self.memory.add("id:" + id_number, row.number,
+                        json.dumps(self.file[id_number][1:], ensure_ascii=False))
         if person is not None:
             self.chunk[id_number] = person
             self.ids[person.pk] = id_number
@@ -186,8 +197,9 @@ def households_validate(batch: Batch) -> None:
         if row.has("commune_code"):  # also on rows with other problems: report every problem
             batch.commune_check(row)
     existing = _households_by_code(batch.values("household_code"), lock=True)
-    people = people_by_id(batch.values("head_id_number"))
-    claims = IdClaims(batch)
+    given_ids = batch.values("head_id_number")
+    people = people_by_id(given_ids)
+    claims = IdClaims(batch, given_ids)
     for row in batch.valid():
         household = existing.get(row["household_code"])
         if row.has("head_id_number") and not id_check(batch, row, "head_id_number"):
@@ -370,9 +382,15 @@ def members_validate(batch: Batch) -> None:
         by_name[(m.household_id, m.person.name_folded, m.person.birth_date)].append(m)
         if m.relation == Relation.HEAD:
             heads[m.household_id] = m
-    people = people_by_id(batch.values("id_number", rows), lock=True)
-    touched = batch.state.setdefault("members_touched", set())
-    claims = IdClaims(batch)
+    given_ids = batch.values("id_number", rows)
+    people = people_by_id(given_ids, lock=True)
+    # The members earlier rows of the file changed, and the headless households an earlier
+    # row gave a head, as far as this chunk's households go (the file's memory: one query).
+    earlier = batch.memory.get([f"member:{m.pk}" for m in members]
+                               + [f"head:{pk}" for pk in household_ids])
+    touched = {int(key[7:]) for key in earlier if key.startswith("member:")}
+    headless = {int(key[5:]) for key in earlier if key.startswith("head:")}
+    claims = IdClaims(batch, given_ids)
     for row in rows:
         household = row.target
         id_number = row["id_number"]
@@ -397,11 +415,11 @@ def members_validate(batch: Batch) -> None:
         if row["relation"] == Relation.HEAD:
             head = heads.get(household.pk)
             if head is None:
-                headless = batch.state.setdefault("members_new_heads", set())
                 if household.pk in headless:
                     batch.error(row, "relation", _("A household has exactly one head."))
                     continue
                 headless.add(household.pk)
+                batch.memory.add(f"head:{household.pk}", row.number)
             if head is not None and (member is None or member.pk != head.pk):
                 # A row naming the head by name when the head has an ID, or by another person.
                 head_id = claims.current_id(head.person)
@@ -468,6 +486,7 @@ def members_validate(batch: Batch) -> None:
                 batch.error(row, "full_name", _("Another row of the file is about the same member."))
                 continue
             touched.add(member.pk)
+            batch.memory.add(f"member:{member.pk}", row.number)
         if id_number and not person_id:
             claims.record(row, id_number, person, row["full_name"])
         row.target = (household, member, person)
@@ -695,8 +714,9 @@ def cards_validate(batch: Batch) -> None:
     households = _households_by_code(batch.values("household_code", rows))
     cards = {c.card_number: c for c in InsuranceCard.objects.select_for_update().filter(
         card_number__in=batch.values("card_number", rows))}
-    people = people_by_id(batch.values("holder_id_number", rows))
-    claims = IdClaims(batch)
+    given_ids = batch.values("holder_id_number", rows)
+    people = people_by_id(given_ids)
+    claims = IdClaims(batch, given_ids)
     for row in rows:
         household = None
         if row.has("household_code"):

@@ -5,8 +5,9 @@ rows handed to the kind in chunks (`IMPORTS_CHUNK_ROWS`, 2,000 by default). For 
 kind's `validate` loads what it needs with one query per lookup (existing records by key,
 references) and marks the rows' problems; its `apply` writes the valid rows with bulk
 operations (`bulk_add`, `bulk_change` below: history kept, derived fields and versions set,
-what changed logged for undo). Memory stays flat: one chunk at a time, plus the set of keys
-already seen in the file.
+what changed logged for undo). Memory stays flat in the file's size: one chunk at a time; what
+the checks across chunks must remember of every row (the keys already seen, the citizen IDs
+given) is kept in a temporary table of the import's transaction (`memory`).
 
 All or nothing: everything runs in one transaction. Every chunk is validated and applied, even
 after a problem, so that later rows are checked against the earlier ones exactly as a real
@@ -35,6 +36,7 @@ from welfare.core.xlsx import FORMULA_STARTS
 
 from . import registry as r
 from .copying import copy_create_with_history
+from .memory import FileMemory, key_text
 from .models import ChangeAction, ImportChange, ImportRun
 from .readers import FileProblem, open_table
 
@@ -148,7 +150,8 @@ class Scope:
 
 
 class Context:
-    """What lasts for a whole import: the kind, the user, areas, the keys seen, the undo log."""
+    """What lasts for a whole import: the kind, the user, areas, the file's memory (the keys
+    seen...), the undo log."""
 
     def __init__(self, *, run: ImportRun, kind: r.ImportKind, user, dry_run: bool, on_problem):
         self.run = run
@@ -160,8 +163,10 @@ class Context:
         self.communes: dict[int, int] = dict(Commune.objects.values_list("code", "province_id"))
         self.provinces = set(self.communes.values())
         self.scope = Scope(user, self.communes)
-        self.state: dict[str, Any] = {}  # the kind's own memory across chunks (small: sets of keys)
-        self.seen_keys: dict[Any, int] = {}
+        # The kind's own memory across chunks, for what does not grow with the file (the
+        # standards, a cache per day); what grows per row goes to `memory`.
+        self.state: dict[str, Any] = {}
+        self.memory = FileMemory()
         self.present: set[str] = set()  # the columns the file has
         self.outcome = Outcome(kind=kind.key, dry_run=dry_run)
         self.pending_changes: list[ImportChange] = []
@@ -198,6 +203,10 @@ class Batch:
     @property
     def state(self) -> dict:
         return self.ctx.state
+
+    @property
+    def memory(self) -> FileMemory:
+        return self.ctx.memory
 
     @property
     def today(self) -> dt.date:
@@ -612,10 +621,13 @@ def run_import(
         return outcome
     try:
         with transaction.atomic():
+            # Created in the transaction: an error that rolls it back takes the table with it.
+            ctx.memory.open()
             try:
                 _run_rows(ctx, table, chunk_rows or CHUNK_ROWS, progress)
             except FileProblem as exc:  # the file broke off part way
                 ctx.problem(Problem(None, None, "", exc.message, code="file"))
+            ctx.memory.close()
             if outcome.problem_count or dry_run:
                 raise _Rollback
     except _Rollback:
@@ -709,6 +721,40 @@ def _run_rows(ctx: Context, table, chunk_rows: int, progress) -> None:
 
 
 
+def _duplicate_check(ctx: Context, batch: Batch) -> None:
+    """A key may appear once in a file: a row with the key of an earlier row (of this chunk or
+    of an earlier one, in the file's memory) is refused, naming the first."""
+    kind = ctx.kind
+    keyed: list[tuple[Row, str]] = []
+    first_here: dict[str, int] = {}
+    for row in batch.rows:
+        if row.invalid and any(c in dict(row.parse_errors or ()) for c in kind.key_columns):
+            continue
+        try:
+            key = kind.row_key(row)
+        except (TypeError, KeyError):
+            key = None
+        if key is None:
+            continue
+        row.key = key
+        text = "seen:" + key_text(key)
+        keyed.append((row, text))
+        first_here.setdefault(text, row.number)
+    earlier = ctx.memory.get(first_here)
+    for row, text in keyed:
+        first = earlier[text][0] if text in earlier else first_here[text]
+        if first != row.number:
+            batch.error(
+                row,
+                kind.key_columns[0],
+                _("The same key as row %(row)s: a record may appear only once in a file.")
+                % {"row": first},
+            )
+    for text, number in first_here.items():
+        if text not in earlier:
+            ctx.memory.add(text, number)
+
+
 def _process(ctx: Context, rows: list[Row]) -> None:
     """Validate one chunk, apply its valid rows (in a savepoint), report its problems in order."""
     kind = ctx.kind
@@ -717,27 +763,11 @@ def _process(ctx: Context, rows: list[Row]) -> None:
         for column, message in row.parse_errors or ():
             batch.error(row, column, message)
     if kind.row_key is not None:
-        for row in rows:
-            if row.invalid and any(c in dict(row.parse_errors or ()) for c in kind.key_columns):
-                continue
-            try:
-                key = kind.row_key(row)
-            except (TypeError, KeyError):
-                key = None
-            if key is None:
-                continue
-            row.key = key
-            first = ctx.seen_keys.get(key)
-            if first is not None:
-                batch.error(
-                    row,
-                    kind.key_columns[0],
-                    _("The same key as row %(row)s: a record may appear only once in a file.")
-                    % {"row": first},
-                )
-            else:
-                ctx.seen_keys[key] = row.number
+        _duplicate_check(ctx, batch)
     kind.validate(batch)
+    # What the chunk's rows add to the file's memory (keys, IDs given), before the savepoint
+    # below: a chunk that cannot be saved still took its keys, as later rows see them.
+    ctx.memory.flush()
     valid = batch.valid()
     if valid:
         try:
