@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from . import data_version
+        from . import data_version, lookups  # noqa: F401 (lookups registers `any_of`)
         from .navigation import NavItem, nav_register
 
         data_version.connect()

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from welfare.core.lookups import among
 from welfare.core.text import fold
 from welfare.imports import registry as r
 from welfare.imports.engine import Batch, Row, assign, bulk_add, bulk_change
@@ -44,7 +45,7 @@ def _households_by_code(codes, *, lock: bool = False) -> dict[str, Household]:
     """Households by code. `lock`: rows this chunk will update are locked until the import
     commits, so a form saved meanwhile waits and is then refused as stale (its version moved
     on) instead of being overwritten."""
-    households = Household.objects.filter(code__in=codes).select_related("head")
+    households = Household.objects.filter(among(Household, "code", codes)).select_related("head")
     if lock:
         households = households.select_for_update(of=("self",))
     return {h.code: h for h in households}
@@ -81,7 +82,7 @@ def id_check(batch: Batch, row: Row, column: str, **known) -> bool:
 def people_by_id(numbers, *, lock: bool = False) -> dict[str, Person]:
     if not numbers:
         return {}
-    people = Person.objects.filter(id_number__in=numbers)
+    people = Person.objects.filter(among(Person, "id_number", numbers))
     return {p.id_number: p for p in (people.select_for_update() if lock else people)}
 
 
@@ -713,7 +714,7 @@ def cards_validate(batch: Batch) -> None:
     rows = batch.valid()
     households = _households_by_code(batch.values("household_code", rows))
     cards = {c.card_number: c for c in InsuranceCard.objects.select_for_update().filter(
-        card_number__in=batch.values("card_number", rows))}
+        among(InsuranceCard, "card_number", batch.values("card_number", rows)))}
     given_ids = batch.values("holder_id_number", rows)
     people = people_by_id(given_ids)
     claims = IdClaims(batch, given_ids)
@@ -755,7 +756,7 @@ def cards_validate(batch: Batch) -> None:
     if by_name_rows:
         found = {}
         for household_id, person_id, folded in Member.objects.filter(
-            household_id__in={row.target[1].pk for row in by_name_rows}
+            among(Member, "household_id", (row.target[1].pk for row in by_name_rows))
         ).order_by("person_id").values_list("household_id", "person_id", "person__name_folded"):
             found.setdefault((household_id, folded), person_id)
         for row in by_name_rows:
