@@ -265,6 +265,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # Redis down must not hold a request for long.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # The cache holds figures and pages computed from one database (under its case-data
+            # version, welfare.core.data_version): two databases sharing a Redis (a copy for
+            # training, a benchmark) must never read each other's.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=str(DATABASES["default"]["NAME"])),
         }
     }
 else:
