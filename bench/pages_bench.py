@@ -109,7 +109,8 @@ def count_queries() -> dict:
                     # A new-page run's steady state is a page not yet in the cache (the first
                     # page again, under a query string not seen yet: the small database's list
                     # has one page).
-                    response = client.get(f"{url}?page=1&request={run}" if list_pages else url)
+                    fresh = f"{url}?page=1&request=count-{time.time_ns()}"
+                    response = client.get(fresh if list_pages else url)
                 if response.status_code != 200:
                     raise SystemExit(f"{name}: {url} answered {response.status_code}")
                 runs.append(

@@ -118,3 +118,23 @@ def test_the_menu_marks_the_page_it_is_on_whatever_its_query_string(client, logi
     assert active(page(client, "/beneficiaries/?programme=social_protection&q=x")) == ["beneficiaries_social"]
     assert active(page(client, "/")) == ["home"]
     assert active(page(client, reverse("password_change"))) == []  # a page outside the menu
+
+
+def test_a_later_page_shows_its_own_households_in_order_with_status_and_members(client, login):
+    """The list reads a page's households first, then their figures (selectors.household_rows):
+    page 2 shows households 51 to 60 in the list's order, each with its own figures."""
+    from tests.factories import MemberFactory, PovertyReviewFactory
+
+    households = [household(f"Chủ Hộ {n:02d}", f"HL-{n:02d}") for n in range(60)]
+    MemberFactory(household=households[55])
+    PovertyReviewFactory(household=households[57])  # recognised in 2021: the status for 2022
+    login(officer(HUU_LUNG))
+    text = page(client, "/households/?page=2")
+    codes = re.findall(r'>(HL-\d\d)</a>', text)
+    assert codes == [f"HL-{n:02d}" for n in range(50, 60)]
+    row = text.split(">HL-55</a>")[1].split("</tr>")[0]
+    assert re.search(r'class="num">2<', row)  # the head and the added member
+    row = text.split(">HL-57</a>")[1].split("</tr>")[0]
+    assert 'class="badge' in row and "2022" in row
+    row = text.split(">HL-56</a>")[1].split("</tr>")[0]
+    assert 'class="badge' not in row and re.search(r'class="num">1<', row)

@@ -118,6 +118,26 @@ def household_list(
     return households.order_by("commune_id", "village", "code")
 
 
+def household_rows(*, user, ids: list[int]) -> list[Household]:
+    """The list's rows for these households (one page), in this order, each with its status
+    (`status_result`, `status_review_year`), its current `member_count`, commune and head.
+
+    The list finds a page's households first (their ids, read from the index in order) and
+    then computes the three per-row figures for those 50 only: in one query with OFFSET,
+    PostgreSQL computes them for every row it skips too, and the 78th page of a commune cost
+    100 ms instead of the first page's 35."""
+    rows = with_member_count(
+        scope(Household.objects.select_related("commune", "head"), user)
+        .filter(pk__in=ids)
+        .annotate(
+            status_result=_latest_recognised("result"),
+            status_review_year=_latest_recognised("review_year"),
+        )
+    )
+    by_pk = {household.pk: household for household in rows}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
 def with_member_count(households: QuerySet[Household]) -> QuerySet[Household]:
     """Each household with `member_count`, its current members."""
     members = (

@@ -75,7 +75,15 @@ class HouseholdListView(HouseholdFilterMixin, RoleRequiredMixin, CachedContentMi
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.with_member_count(self.filtered())
+        return self.filtered()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        # The page's households by id first (the index, in order), then their figures
+        # (selectors.household_rows): a deep page no longer computes them for the rows it skips.
+        ids = list(rows.values_list("pk", flat=True))
+        page.object_list = selectors.household_rows(user=self.request.user, ids=ids)
+        return paginator, page, page.object_list, is_paginated
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)
