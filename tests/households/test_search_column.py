@@ -8,7 +8,6 @@ import random
 
 import pytest
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
 
 from tests.factories import (
     CHI_LANG,
@@ -24,7 +23,11 @@ from tests.imports.helpers import run_as, write
 from welfare.core.text import fold
 from welfare.households import services
 from welfare.households.models import Household, Member, Person
-from welfare.households.selectors import household_list, household_search_q
+from welfare.households.selectors import (
+    household_list,
+    household_search_members_q,
+    household_search_q,
+)
 from welfare.imports import engine
 from welfare.imports.models import ImportRun
 from welfare.imports.services import import_undo
@@ -39,19 +42,6 @@ pytestmark = [
 
 def found(q: str, user=None) -> list[str]:
     return sorted(h.code for h in household_list(user=user or head(20), q=q))
-
-
-def old_search_q(text: str) -> Q:
-    """The search before the column: code, head's name or an EXISTS over the members."""
-    folded = fold(text)
-    member_named = Member.objects.filter(
-        household=OuterRef("pk"), person__name_folded__contains=folded
-    )
-    return (
-        Q(code__icontains=text.strip())
-        | Q(head_name_folded__contains=folded)
-        | Q(Exists(member_named))
-    )
 
 
 def test_a_member_added_by_the_service_is_found():
@@ -180,7 +170,7 @@ def test_codes_are_found_as_before_capitals_dashes_and_accents():
     HouseholdFactory(code="HL_100%", head_member=PersonFactory(full_name="Bế Văn Hai"))
     for q in ["đb-lũng", "ĐB-LŨNG-07", "b-l", "L_1", "100%", "_100"]:
         assert found(q) == sorted(
-            Household.objects.filter(old_search_q(q)).values_list("code", flat=True)
+            Household.objects.filter(household_search_members_q(q)).values_list("code", flat=True)
         ), q
     assert found("ĐB-Lũng") == ["ĐB-Lũng-07"]
     assert found("l_1") == ["HL_100%"] and found("0%") == ["HL_100%"]
@@ -223,7 +213,7 @@ def test_the_same_households_as_the_exists_search_on_varied_data():
     ]
     for user in (head(20), officer(HUU_LUNG), officer(CHI_LANG)):
         for q in queries:
-            old = household_list(user=user).filter(old_search_q(q))
+            old = household_list(user=user).filter(household_search_members_q(q))
             assert found(q, user) == sorted(h.code for h in old), (user.role, q)
 
 
