@@ -41,11 +41,17 @@ def _name(text: str) -> str:
     return " ".join(text.split())
 
 
-def _households_by_code(codes, *, lock: bool = False) -> dict[str, Household]:
+def _households_by_code(codes, *, lock: bool = False, brief: bool = False) -> dict[str, Household]:
     """Households by code. `lock`: rows this chunk will update are locked until the import
     commits, so a form saved meanwhile waits and is then refused as stale (its version moved
-    on) instead of being overwritten."""
-    households = Household.objects.filter(among(Household, "code", codes)).select_related("head")
+    on) instead of being overwritten. `brief`: only what a row linking to a household checks
+    (its key and commune), for the kinds that only refer to households. The search column
+    (every member's name) is never read."""
+    households = Household.objects.filter(among(Household, "code", codes))
+    if brief:
+        households = households.only("id", "code", "commune_id")
+    else:
+        households = households.select_related("head").defer("search_folded")
     if lock:
         households = households.select_for_update(of=("self",))
     return {h.code: h for h in households}
@@ -712,7 +718,7 @@ def cards_validate(batch: Batch) -> None:
         if row.has("commune_code"):  # also on rows with other problems: report every problem
             batch.commune_check(row)
     rows = batch.valid()
-    households = _households_by_code(batch.values("household_code", rows))
+    households = _households_by_code(batch.values("household_code", rows), brief=True)
     cards = {c.card_number: c for c in InsuranceCard.objects.select_for_update().filter(
         among(InsuranceCard, "card_number", batch.values("card_number", rows)))}
     given_ids = batch.values("holder_id_number", rows)
