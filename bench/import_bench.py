@@ -48,15 +48,21 @@ def _name(i: int) -> str:
     return f"{FAMILY[i % 12]} {MIDDLE[(i // 12) % len(MIDDLE)]} {GIVEN[(i // 84) % len(GIVEN)]}"
 
 
-def household_rows(n: int, prefix: str, communes: list[int]):
+def household_rows(n: int, prefix: str, communes: list[int], id_offset: int = 0):
+    """Households; a third of the heads with a citizen ID (serials from `id_offset`, so that two
+    files can have IDs of their own)."""
     for i in range(n):
-        # A valid citizen ID for a third of the heads: 020 (Lạng Sơn), man of the 1900s, year, serial.
-        id_number = f"0200{50 + i % 50:02d}{i:06d}" if i % 3 == 0 and i < 1_000_000 else ""
+        # A valid citizen ID: 020 (Lạng Sơn), man of the 1900s, year, serial.
+        serial = id_offset + i
+        id_number = f"0200{50 + i % 50:02d}{serial:06d}" if i % 3 == 0 and serial < 1_000_000 else ""
         yield [f"{prefix}{i:07d}", communes[i % len(communes)], _name(i),
                "urban" if i % 9 == 0 else "rural", f"Thôn {i % 40 + 1}", f"Số {i % 300}", id_number]
 
 
-def card_rows(n: int, prefix: str, hh_prefix: str, households: int, communes: list[int], id_offset: int):
+def card_rows(n: int, prefix: str, hh_prefix: str, households: int, communes: list[int], id_offset: int,
+              name_offset: int | None = None):
+    """Cards: a third linked to the households by code, a fifth with a citizen ID (a person is
+    created or linked). Holders are named after their ID's serial, or from `name_offset` on."""
     for i in range(n):
         with_household = i % 3 == 0 and households
         h = (i // 3) % households if households else 0
@@ -66,7 +72,8 @@ def card_rows(n: int, prefix: str, hh_prefix: str, households: int, communes: li
         serial = id_offset + i
         id_number = f"0201{50 + i % 50:02d}{serial:06d}" if i % 5 == 1 and serial < 1_000_000 else ""
         issued = dt.date(2025, 1, 1) + dt.timedelta(days=i % 300)
-        yield [f"{prefix}{i:010d}", _name(serial), commune, GROUPS[i % len(GROUPS)], issued.isoformat(),
+        name = _name(serial if name_offset is None else name_offset + i)
+        yield [f"{prefix}{i:010d}", name, commune, GROUPS[i % len(GROUPS)], issued.isoformat(),
                issued.isoformat(), dt.date(2025, 12, 31).isoformat(), id_number, household]
 
 

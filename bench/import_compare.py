@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from import_bench import CARD, GROUPS, HH, _name, write_csv, write_xlsx  # noqa: E402
+from import_bench import CARD, HH, card_rows, household_rows, write_csv, write_xlsx  # noqa: E402
 
 KINDS = ("households", "insurance_cards")
 
@@ -60,29 +60,6 @@ def _django():
 
 
 # --- The files ----------------------------------------------------------------------------------
-
-
-def household_rows(n: int, prefix: str, communes: list[int], id_offset: int):
-    """Households, a third of the heads with a citizen ID (serials from `id_offset`, so that each
-    format's IDs are its own)."""
-    for i in range(n):
-        id_number = f"0200{50 + i % 50:02d}{id_offset + i:06d}" if i % 3 == 0 else ""
-        yield [f"{prefix}{i:07d}", communes[i % len(communes)], _name(i),
-               "urban" if i % 9 == 0 else "rural", f"Thôn {i % 40 + 1}", f"Số {i % 300}", id_number]
-
-
-def card_rows(n: int, prefix: str, hh_prefix: str, households: int, communes: list[int], id_offset: int):
-    """Cards: a third linked to the households by code, a fifth with a citizen ID (a new person)."""
-    for i in range(n):
-        with_household = i % 3 == 0 and households
-        h = (i // 3) % households if households else 0
-        household = f"{hh_prefix}{h:07d}" if with_household else ""
-        commune = communes[h % len(communes)] if with_household else communes[i % len(communes)]
-        id_number = f"0201{50 + i % 50:02d}{id_offset + i:06d}" if i % 5 == 1 else ""
-        issued = dt.date(2025, 1, 1) + dt.timedelta(days=i % 300)
-        yield [f"{prefix}{i:010d}", _name(1_000_000 + i), commune, GROUPS[i % len(GROUPS)],
-               issued.isoformat(), issued.isoformat(), dt.date(2025, 12, 31).isoformat(), id_number,
-               household]
 
 
 # --- Child steps --------------------------------------------------------------------------------
@@ -468,7 +445,7 @@ def main() -> None:
                     writer(path, HH, rows)
                 else:
                     rows = card_rows(size, f"Y{stamp}{fmt[0].upper()}", hh_prefix, sizes["households"],
-                                     communes, id_offset)
+                                     communes, id_offset, name_offset=1_000_000)
                     writer(path, CARD, rows)
                 files[kind, label] = path
         print(f"{fmt}: files generated in {time.perf_counter() - started:.1f} s", flush=True)
