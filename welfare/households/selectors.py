@@ -44,6 +44,15 @@ def _latest_recognised(field_name: str) -> Subquery:
     )
 
 
+def _with_status(households: QuerySet[Household]) -> QuerySet[Household]:
+    """Each household with `status_result` and `status_review_year`: its latest recognised
+    review's result and year (the status it has now)."""
+    return households.annotate(
+        status_result=_latest_recognised("result"),
+        status_review_year=_latest_recognised("review_year"),
+    )
+
+
 def household_search_q(text: str) -> Q:
     """Households whose code, head's name or a member's name contains `text` (accents ignored).
 
@@ -113,10 +122,7 @@ def household_list(
         if status:
             reviews = reviews.filter(result=status)
         households = households.filter(Exists(reviews))
-    households = households.annotate(
-        status_result=_latest_recognised("result"),
-        status_review_year=_latest_recognised("review_year"),
-    )
+    households = _with_status(households)
     if status and not year:
         households = households.filter(status_result=status)
     # By commune code (the official order of the administrative lists), village and code: the
@@ -134,12 +140,7 @@ def household_rows(*, user, ids: list[int]) -> list[Household]:
     PostgreSQL computes them for every row it skips too, and the 78th page of a commune cost
     100 ms instead of the first page's 35."""
     rows = with_member_count(
-        scope(Household.objects.select_related("commune", "head"), user)
-        .filter(pk__in=ids)
-        .annotate(
-            status_result=_latest_recognised("result"),
-            status_review_year=_latest_recognised("review_year"),
-        )
+        _with_status(scope(Household.objects.select_related("commune", "head"), user).filter(pk__in=ids))
     )
     by_pk = {household.pk: household for household in rows}
     return [by_pk[pk] for pk in ids if pk in by_pk]
